@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from indicators.models import (
+    Aspect,
+    Domain,
+    FrameworkVersion,
+    Indicator,
+    LevelCriterion,
+    LevelName,
+    PredicateBand,
+)
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+class BandInline(admin.TabularInline):
+    model = PredicateBand
+    extra = 0
+
+
+class LevelNameInline(admin.TabularInline):
+    model = LevelName
+    extra = 0
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level_min", "level_max", "loaded_at"]
+    readonly_fields = ["source_sha256", "loaded_at"]
+    inlines = [DomainInline, BandInline, LevelNameInline]
+
+
+@admin.register(Aspect)
+class AspectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "weight", "domain", "framework"]
+    list_filter = ["framework"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = LevelCriterion
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "weight", "capability", "aspect", "framework"]
+    list_filter = ["framework", "capability", "aspect"]
+    search_fields = ["code", "name", "question"]
+    list_select_related = ["aspect", "framework"]
+    inlines = [CriterionInline]

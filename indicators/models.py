@@ -1,0 +1,214 @@
+"""The SPBE framework as versioned data: a framework version owns its
+(optional) domains, aspects, indicators, level criteria, level names and
+predicate bands. Nothing here knows how many of each there are."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators import scoring
+
+
+class CapabilityType(models.TextChoices):
+    PROCESS = "process", _("Kapabilitas proses")
+    SERVICE = "service", _("Kapabilitas layanan")
+
+
+class FrameworkVersionQuerySet(models.QuerySet):
+    def with_structure(self):
+        return self.prefetch_related("domains", "aspects", "indicators", "bands", "level_names")
+
+
+class FrameworkVersion(models.Model):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    regulation = models.CharField(_("dasar hukum"), max_length=300, blank=True)
+    level_min = models.PositiveSmallIntegerField(_("tingkat terendah"), default=1)
+    level_max = models.PositiveSmallIntegerField(_("tingkat tertinggi"), default=5)
+    source_sha256 = models.CharField(_("sidik berkas sumber"), max_length=64)
+    loaded_at = models.DateTimeField(_("dimuat pada"), auto_now=True)
+
+    objects = FrameworkVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("versi kerangka")
+        verbose_name_plural = _("versi kerangka")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def has_domains(self) -> bool:
+        return self.domains.exists()
+
+    def is_in_use(self) -> bool:
+        """True when any record outside the catalogue (an evaluation period,
+        a snapshot, ...) points at this version, which freezes it."""
+        for relation in self._meta.related_objects:
+            if relation.related_model._meta.app_label == self._meta.app_label:
+                continue
+            if relation.related_model._default_manager.filter(
+                **{relation.field.name: self}
+            ).exists():
+                return True
+        return False
+
+    def to_spec(self) -> scoring.FrameworkSpec:
+        """The pure structure the scoring engine works on (4 queries)."""
+        return scoring.FrameworkSpec(
+            code=self.code,
+            level_min=self.level_min,
+            level_max=self.level_max,
+            domains=tuple(
+                scoring.DomainSpec(code=d.code, weight=d.weight) for d in self.domains.all()
+            ),
+            aspects=tuple(
+                scoring.AspectSpec(
+                    code=a.code,
+                    weight=a.weight,
+                    domain=a.domain.code if a.domain_id else None,
+                )
+                for a in self.aspects.select_related("domain")
+            ),
+            indicators=tuple(
+                scoring.IndicatorSpec(code=i.code, weight=i.weight, aspect=i.aspect.code)
+                for i in self.indicators.select_related("aspect")
+            ),
+            bands=tuple(scoring.Band(lower=b.lower_bound, label=b.label) for b in self.bands.all()),
+        )
+
+
+class Domain(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="domains"
+    )
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("nama"), max_length=200)
+    weight = models.DecimalField(_("bobot (%)"), max_digits=7, decimal_places=4)
+    position = models.PositiveSmallIntegerField(_("urutan"))
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domain")
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="domain_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Aspect(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="aspects"
+    )
+    domain = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, related_name="aspects", null=True, blank=True
+    )
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("nama"), max_length=200)
+    weight = models.DecimalField(_("bobot (%)"), max_digits=7, decimal_places=4)
+    position = models.PositiveSmallIntegerField(_("urutan"))
+
+    class Meta:
+        verbose_name = _("aspek")
+        verbose_name_plural = _("aspek")
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="aspect_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_catalogue(self):
+        return self.select_related("aspect__domain", "framework").prefetch_related("criteria")
+
+
+class Indicator(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="indicators"
+    )
+    aspect = models.ForeignKey(Aspect, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("kode"), max_length=20)
+    name = models.CharField(_("nama"), max_length=300)
+    question = models.TextField(_("pertanyaan"))
+    capability = models.CharField(
+        _("jenis kapabilitas"), max_length=20, choices=CapabilityType.choices
+    )
+    weight = models.DecimalField(_("bobot (%)"), max_digits=7, decimal_places=4)
+    position = models.PositiveSmallIntegerField(_("urutan"))
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="indicator_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class LevelCriterion(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="criteria")
+    level = models.PositiveSmallIntegerField(_("tingkat"))
+    text = models.TextField(_("kriteria"))
+
+    class Meta:
+        verbose_name = _("kriteria tingkat")
+        verbose_name_plural = _("kriteria tingkat")
+        ordering = ["indicator", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level"], name="criterion_level_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} / {self.level}"
+
+
+class LevelName(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="level_names"
+    )
+    capability = models.CharField(_("jenis kapabilitas"), max_length=20)
+    level = models.PositiveSmallIntegerField(_("tingkat"))
+    name = models.CharField(_("nama tingkat"), max_length=100)
+
+    class Meta:
+        verbose_name = _("nama tingkat")
+        verbose_name_plural = _("nama tingkat")
+        ordering = ["framework", "capability", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "capability", "level"], name="level_name_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.level} {self.name}"
+
+
+class PredicateBand(models.Model):
+    """A predicate applies from lower_bound (inclusive) up to the next band."""
+
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="bands")
+    lower_bound = models.DecimalField(_("batas bawah (inklusif)"), max_digits=6, decimal_places=4)
+    label = models.CharField(_("predikat"), max_length=50)
+
+    class Meta:
+        verbose_name = _("rentang predikat")
+        verbose_name_plural = _("rentang predikat")
+        ordering = ["framework", "lower_bound"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "lower_bound"], name="band_lower_unique")
+        ]
+
+    def __str__(self):
+        return f"≥ {self.lower_bound} {self.label}"
