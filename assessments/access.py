@@ -1,0 +1,151 @@
+"""The one place that decides who may see and change what.
+
+Every view (HTML or API) looks objects up through these helpers, so a rule
+is written once. Lookups of objects a user may not see raise Http404 rather
+than 403: an outsider learns nothing about what exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from assessments.models import (
+    OPD,
+    Answer,
+    Assignment,
+    EvaluationPeriod,
+    EvidenceFile,
+    Instansi,
+    Membership,
+    Role,
+)
+
+INSTANSI_WIDE_ROLES = (Role.REVIEWER, Role.LEADERSHIP, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user holds: instansi-wide roles and OPD memberships."""
+
+    is_superuser: bool = False
+    roles: dict[int, frozenset[str]] = field(default_factory=dict)  # instansi id -> roles
+    officer_opds: frozenset[int] = frozenset()
+
+    def has_role(self, instansi_id: int, *roles: str) -> bool:
+        return self.is_superuser or bool(self.roles.get(instansi_id, frozenset()) & set(roles))
+
+    def instansi_ids(self, *roles: str) -> set[int]:
+        return {iid for iid, held in self.roles.items() if held & set(roles)}
+
+    @property
+    def is_anyone(self) -> bool:
+        return self.is_superuser or bool(self.roles)
+
+
+def scope_for(user) -> Scope:
+    """Cached on the user object, so a request computes it once."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope()
+    cached = getattr(user, "_spbe_scope", None)
+    if cached is not None:
+        return cached
+    roles: dict[int, set[str]] = {}
+    opds: set[int] = set()
+    for instansi_id, role, opd_id in Membership.objects.filter(user=user).values_list(
+        "instansi_id", "role", "opd_id"
+    ):
+        roles.setdefault(instansi_id, set()).add(role)
+        if role == Role.OFFICER and opd_id:
+            opds.add(opd_id)
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        roles={iid: frozenset(r) for iid, r in roles.items()},
+        officer_opds=frozenset(opds),
+    )
+    user._spbe_scope = scope
+    return scope
+
+
+def visible_instansi(user) -> QuerySet[Instansi]:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Instansi.objects.all()
+    return Instansi.objects.filter(id__in=scope.roles.keys())
+
+
+def visible_periods(user) -> QuerySet[EvaluationPeriod]:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return EvaluationPeriod.objects.all()
+    return EvaluationPeriod.objects.filter(instansi_id__in=scope.roles.keys())
+
+
+def visible_opds(user) -> QuerySet[OPD]:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return OPD.objects.all()
+    return OPD.objects.filter(
+        Q(instansi_id__in=scope.instansi_ids(*INSTANSI_WIDE_ROLES)) | Q(id__in=scope.officer_opds)
+    )
+
+
+def visible_answers(user) -> QuerySet[Answer]:
+    """Officers see their OPDs' answers and those they contribute evidence
+    to; instansi-wide roles see every answer of their instansi."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Answer.objects.all()
+    wide = scope.instansi_ids(*INSTANSI_WIDE_ROLES)
+    contributes = Exists(
+        Assignment.objects.filter(
+            period_id=OuterRef("period_id"),
+            indicator_id=OuterRef("indicator_id"),
+            contributors__in=scope.officer_opds,
+        )
+    )
+    return Answer.objects.filter(
+        Q(period__instansi_id__in=wide) | Q(opd_id__in=scope.officer_opds) | contributes
+    )
+
+
+def visible_evidence(user) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(answer__in=visible_answers(user))
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def can_edit_answer(user, answer: Answer) -> bool:
+    """Only officers of the responsible OPD write the level and explanation."""
+    scope = scope_for(user)
+    return answer.opd_id in scope.officer_opds
+
+
+def can_add_evidence(user, answer: Answer) -> bool:
+    scope = scope_for(user)
+    if answer.opd_id in scope.officer_opds:
+        return True
+    return Assignment.objects.filter(
+        period_id=answer.period_id,
+        indicator_id=answer.indicator_id,
+        contributors__in=scope.officer_opds,
+    ).exists()
+
+
+def can_review(user, period: EvaluationPeriod) -> bool:
+    return scope_for(user).has_role(period.instansi_id, Role.REVIEWER)
+
+
+def can_administer(user, instansi_id: int) -> bool:
+    return scope_for(user).has_role(instansi_id, Role.ADMINISTRATOR)
+
+
+def can_read_results(user, instansi_id: int) -> bool:
+    return scope_for(user).has_role(instansi_id, *INSTANSI_WIDE_ROLES)

@@ -1,0 +1,52 @@
+"""Login by username or e-mail, with throttling of repeated failures."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+
+
+def _key(identifier: str) -> str:
+    return f"login-failures:{identifier.strip().lower()}"
+
+
+def login_locked(identifier: str) -> bool:
+    return cache.get(_key(identifier), 0) >= MAX_FAILURES
+
+
+def login_failed(identifier: str) -> None:
+    key = _key(identifier)
+    cache.add(key, 0, LOCKOUT_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, LOCKOUT_SECONDS)
+
+
+def login_succeeded(identifier: str) -> None:
+    cache.delete(_key(identifier))
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or password is None:
+            return None
+        if login_locked(username):
+            # PermissionDenied stops Django trying other backends.
+            raise PermissionDenied
+        user_model = get_user_model()
+        candidates = list(
+            user_model.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2]
+        )
+        user = candidates[0] if len(candidates) == 1 else None
+        if user is None:
+            user_model().set_password(password)  # equal time for unknown users
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            login_succeeded(username)
+            return user
+        login_failed(username)
+        return None
