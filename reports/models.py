@@ -1,0 +1,123 @@
+"""Stored results: index snapshots per period and basis, and report jobs
+whose rendered files are kept per period."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import OPD, EvaluationPeriod
+from indicators.models import FrameworkVersion
+
+
+class Basis(models.TextChoices):
+    SELF = "self", _("Penilaian mandiri (usulan OPD)")
+    VALIDATED = "validated", _("Hasil validasi asesor internal")
+    FINAL = "final", _("Nilai akhir")
+
+
+class IndexSnapshotQuerySet(models.QuerySet):
+    def for_period(self, period_id: int):
+        return self.filter(period_id=period_id)
+
+
+class IndexSnapshot(models.Model):
+    """The index of one period on one basis, exactly as computed from the
+    levels whose hash is `inputs_sha256`. Incomplete inputs give a snapshot
+    with `complete=False`, the missing codes, and no index."""
+
+    period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="snapshots")
+    basis = models.CharField(_("dasar"), max_length=20, choices=Basis.choices)
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="snapshots"
+    )
+    computed_at = models.DateTimeField(_("dihitung pada"))
+    inputs_sha256 = models.CharField(_("sidik masukan"), max_length=64)
+    complete = models.BooleanField(_("lengkap"), default=False)
+    missing = models.JSONField(_("indikator belum terisi"), default=list, blank=True)
+    index_exact = models.DecimalField(
+        _("indeks (eksak)"), max_digits=12, decimal_places=10, null=True, blank=True
+    )
+    index_display = models.CharField(_("indeks"), max_length=10, blank=True)
+    predicate = models.CharField(_("predikat"), max_length=50, blank=True)
+    # {code: {"exact": str, "display": str, "predicate": str}}
+    aspects = models.JSONField(_("aspek"), default=dict, blank=True)
+    domains = models.JSONField(_("domain"), default=dict, blank=True)
+    # {indicator code: level} as used for the computation (absent = missing).
+    levels = models.JSONField(_("tingkat"), default=dict, blank=True)
+
+    objects = IndexSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("potret indeks")
+        verbose_name_plural = _("potret indeks")
+        ordering = ["period", "basis"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "basis"], name="snapshot_period_basis_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.get_basis_display()} · {self.index_display or '—'}"
+
+
+class ReportKind(models.TextChoices):
+    INSTANSI = "instansi", _("Laporan instansi")
+    OPD = "opd", _("Laporan OPD")
+    BERITA_ACARA = "berita-acara", _("Berita Acara penilaian mandiri")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    RUNNING = "running", _("Sedang diproses")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+def report_upload_to(instance, filename):
+    # Never the requester's or a guessable name: files are served only by views.
+    return f"reports/{instance.period_id}/{uuid.uuid4().hex}"
+
+
+class ReportJob(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    period = models.ForeignKey(
+        EvaluationPeriod, on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    basis = models.CharField(_("dasar"), max_length=20, choices=Basis.choices)
+    kind = models.CharField(_("jenis laporan"), max_length=20, choices=ReportKind.choices)
+    opd = models.ForeignKey(
+        OPD, on_delete=models.PROTECT, null=True, blank=True, related_name="report_jobs"
+    )
+    format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices)
+    state = models.CharField(
+        _("status"), max_length=20, choices=JobState.choices, default=JobState.QUEUED
+    )
+    message = models.TextField(_("pesan"), blank=True)
+    # Default storage is the private files root (no MEDIA_URL): served by views only.
+    file = models.FileField(upload_to=report_upload_to, max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pekerjaan laporan")
+        verbose_name_plural = _("pekerjaan laporan")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["period", "created_at"])]
+
+    def __str__(self):
+        return f"{self.period} · {self.get_kind_display()} · {self.get_format_display()}"
