@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.default_assignment import FunctionKey
 from indicators.models import FrameworkVersion, Indicator
 
 
@@ -58,6 +59,10 @@ class OPD(models.Model):
     name = models.CharField(_("nama"), max_length=250)
     short_name = models.CharField(_("singkatan"), max_length=60)
     active = models.BooleanField(_("aktif"), default=True)
+    # Ties the OPD to a role in the default assignment map (default_assignment.py).
+    function_key = models.CharField(
+        _("fungsi"), max_length=20, choices=FunctionKey.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("OPD")
@@ -277,6 +282,7 @@ class EventKind(models.TextChoices):
     EVIDENCE_ADDED = "evidence_added", _("Data dukung ditambahkan")
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Data dukung ditarik")
     IMPORTED = "imported", _("Diimpor")
+    REASSIGNED = "reassigned", _("OPD penanggung jawab diubah")
 
 
 class ReturnReason(models.TextChoices):
