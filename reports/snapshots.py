@@ -1,0 +1,181 @@
+"""Index snapshots: the levels of a period on one basis, gathered in one
+query, hashed, and computed with the exact engine.
+
+The pure part (`evaluate`, `inputs_sha256`) knows nothing of the ORM; the
+service `snapshot_compute` stores the outcome and rewrites nothing when the
+inputs hash is unchanged, so it may run as often as answers change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Answer, EvaluationPeriod
+from indicators import scoring
+from reports.models import Basis, IndexSnapshot
+
+logger = logging.getLogger(__name__)
+
+LEVEL_FIELD = {
+    Basis.SELF: "proposed_level",
+    Basis.VALIDATED: "validated_level",
+    Basis.FINAL: "final_level",
+}
+BASES = tuple(LEVEL_FIELD)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome for one level set: a result when complete, else the
+    codes that still lack a usable level."""
+
+    levels: dict[str, int]
+    missing: list[str] = field(default_factory=list)
+    result: scoring.IndexResult | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.result is not None
+
+
+def gather_levels(period_id: int, bases: Iterable[str] = BASES) -> dict[str, dict[str, int]]:
+    """{basis: {indicator code: level}} for a period, in one query; a level
+    that is not set is simply absent."""
+    bases = [Basis(b) for b in bases]
+    rows = Answer.objects.filter(period_id=period_id).values_list(
+        "indicator__code", *(LEVEL_FIELD[b] for b in bases)
+    )
+    gathered: dict[str, dict[str, int]] = {b.value: {} for b in bases}
+    for code, *levels in rows:
+        for basis, level in zip(bases, levels, strict=True):
+            if level is not None:
+                gathered[basis.value][code] = level
+    return gathered
+
+
+def inputs_sha256(framework_code: str, framework_sha256: str, levels: Mapping[str, int]) -> str:
+    """Stable over dict order; the framework's source hash is part of it so
+    that a reloaded framework (changed weights) counts as changed input."""
+    canonical = json.dumps(
+        {
+            "framework": framework_code,
+            "framework_sha256": framework_sha256,
+            "levels": sorted(levels.items()),
+        },
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluation:
+    """Only levels of the framework's indicators within its range count;
+    anything else is reported as missing rather than guessed."""
+    known = set(spec.indicator_codes)
+    usable = {
+        code: level
+        for code, level in levels.items()
+        if code in known and spec.level_min <= level <= spec.level_max
+    }
+    missing = [code for code in spec.indicator_codes if code not in usable]
+    if missing:
+        return Evaluation(levels=usable, missing=missing)
+    return Evaluation(levels=usable, result=scoring.compute(spec, usable))
+
+
+def score_as_json(score: scoring.Score) -> dict[str, str]:
+    return {"exact": score.exact_str, "display": score.display, "predicate": score.predicate or ""}
+
+
+def snapshot_fields(evaluation: Evaluation) -> dict:
+    result = evaluation.result
+    if result is None:
+        return {
+            "complete": False,
+            "missing": evaluation.missing,
+            "index_exact": None,
+            "index_display": "",
+            "predicate": "",
+            "aspects": {},
+            "domains": {},
+            "levels": evaluation.levels,
+        }
+    return {
+        "complete": True,
+        "missing": [],
+        # Ten places is what the column keeps; repeating values are cut there.
+        "index_exact": Decimal(result.index.exact_str),
+        "index_display": result.index.display,
+        "predicate": result.index.predicate or "",
+        "aspects": {code: score_as_json(s) for code, s in result.aspects.items()},
+        "domains": {code: score_as_json(s) for code, s in result.domains.items()},
+        "levels": evaluation.levels,
+    }
+
+
+@dataclass(frozen=True)
+class SnapshotOutcome:
+    snapshot: IndexSnapshot
+    evaluation: Evaluation
+    changed: bool
+
+
+@transaction.atomic
+def snapshot_compute(*, period_id: int, basis: str) -> SnapshotOutcome:
+    """Computes and stores the snapshot of one period and basis. Idempotent:
+    when the inputs hash equals the stored one nothing is written."""
+    basis = Basis(basis)
+    # The period row lock serialises concurrent recomputations of a period.
+    period = (
+        EvaluationPeriod.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .get(pk=period_id)
+    )
+    framework = period.framework
+    spec = framework.to_spec()
+    levels = gather_levels(period.pk, [basis])[basis.value]
+    digest = inputs_sha256(framework.code, framework.source_sha256, levels)
+    evaluation = evaluate(spec, levels)
+
+    existing = IndexSnapshot.objects.filter(period=period, basis=basis).first()
+    if (
+        existing is not None
+        and existing.inputs_sha256 == digest
+        and existing.framework_id == framework.pk
+    ):
+        return SnapshotOutcome(snapshot=existing, evaluation=evaluation, changed=False)
+
+    values = {
+        "framework": framework,
+        "computed_at": timezone.now(),
+        "inputs_sha256": digest,
+        **snapshot_fields(evaluation),
+    }
+    snapshot, _ = IndexSnapshot.objects.update_or_create(
+        period=period, basis=basis, defaults=values
+    )
+    logger.info(
+        "Snapshot %s/%s recomputed: %s",
+        period.pk,
+        basis.value,
+        snapshot.index_display or f"incomplete ({len(evaluation.missing)} missing)",
+    )
+    return SnapshotOutcome(snapshot=snapshot, evaluation=evaluation, changed=True)
+
+
+def current_digests(period: EvaluationPeriod) -> dict[str, str]:
+    """The inputs hash each basis would have now (one query), to tell a
+    fresh snapshot from a stale one without recomputing it."""
+    framework = period.framework
+    return {
+        basis: inputs_sha256(framework.code, framework.source_sha256, levels)
+        for basis, levels in gather_levels(period.pk).items()
+    }

@@ -1,0 +1,84 @@
+"""Background recomputation of index snapshots.
+
+Answers change in bursts (an officer saving a form fifty times, a reviewer
+validating a page of answers), so recomputation is coalesced: the first
+change in a window schedules one run at the end of the window, and later
+changes inside the window ride along with it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+from assessments.models import EvaluationPeriod
+from reports.snapshots import BASES, snapshot_compute
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+def coalesce_seconds() -> int:
+    return int(getattr(settings, "SNAPSHOT_COALESCE_SECONDS", 60))
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def snapshot_recompute(period_id: int, basis: str | None = None) -> dict[str, bool]:
+    """Recomputes one basis, or all of them when `basis` is None. Safe to run
+    twice: an unchanged input hash writes nothing."""
+    if not EvaluationPeriod.objects.filter(pk=period_id).exists():
+        # Deleted since it was queued: nothing to do, and nothing to retry.
+        logger.info("Snapshot recompute skipped: period %s no longer exists", period_id)
+        return {}
+    bases = BASES if basis is None else (basis,)
+    return {b: snapshot_compute(period_id=period_id, basis=b).changed for b in bases}
+
+
+def schedule_key(period_id: int) -> str:
+    return f"reports:snapshot-scheduled:{period_id}"
+
+
+def snapshot_schedule(*, period_id: int) -> None:
+    """Asks for one recomputation of the period's snapshots after the
+    current transaction commits, at most once per window."""
+    transaction.on_commit(lambda: _enqueue_once(period_id))
+
+
+def _enqueue_once(period_id: int) -> None:
+    # Checked after the commit: if the key is still there, the run it stands
+    # for has not started yet (its countdown outlasts the key), so it will
+    # read what was just committed.
+    if snapshot_recompute.app.conf.task_always_eager:
+        # In-process mode runs at once, so a window would only hide changes.
+        snapshot_recompute.apply((period_id,))
+        return
+    window = coalesce_seconds()
+    try:
+        if not cache.add(schedule_key(period_id), 1, timeout=window):
+            return
+        snapshot_recompute.apply_async((period_id,), countdown=window + 1)
+    except (BrokerError, ConnectionError, OSError):
+        # A broker outage must never undo or fail an answer's save; the
+        # dashboard sees the stale hash and offers a manual recomputation.
+        cache.delete(schedule_key(period_id))
+        logger.warning("Could not enqueue snapshot recompute for period %s", period_id)
+
+
+def snapshot_enqueue_now(*, period_id: int) -> None:
+    """The dashboard's "Hitung ulang": runs as soon as a worker is free."""
+    transaction.on_commit(lambda: snapshot_recompute.delay(period_id))
