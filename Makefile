@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps services lint format migrate bench worker
+.PHONY: run test setup system-deps test-system-deps services messages lint format migrate bench worker
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,27 +16,32 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
-# Debian packages the tests drive: Chromium for the browser tests, fonts and
-# poppler for PDF checks. Installed only when missing (needs root, as on CI).
+# Debian packages, installed only when missing (needs root, as on CI).
 system-deps:
 	@sh .ci/system-deps
+
+test-system-deps:
+	@sh .ci/system-deps test
 
 services:
 	@sh .ci/start-services
 
-migrate: setup
+# Translation catalogues are compiled, not committed: locale/*/LC_MESSAGES/*.mo.
+messages: setup system-deps
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+migrate: messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_frameworks
 
 run: export DEBUG ?= true
 run: migrate
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spbe_portal
 test: export REDIS_URL ?= redis://127.0.0.1:6379/15
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
-test: setup system-deps services
+test: messages test-system-deps services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
