@@ -1,0 +1,302 @@
+"""manage.py import_levels: all-or-nothing level imports from CSV/XLSX."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from openpyxl import Workbook
+
+from assessments.level_import import LevelFileError, levels_import, levels_read
+from assessments.models import Answer, AnswerEvent, Assignment, EventKind
+from tests.factories import EvaluationPeriodFactory, InstansiFactory, OPDFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def period(spbe2020):
+    instansi = InstansiFactory(code="kaltim", name="Pemerintah Provinsi Kalimantan Timur")
+    opd = OPDFactory(instansi=instansi, code="diskominfo", short_name="Diskominfo")
+    period = EvaluationPeriodFactory(instansi=instansi, year=2024, framework=spbe2020)
+    Assignment.objects.bulk_create(
+        Assignment(period=period, indicator=indicator, responsible_opd=opd)
+        for indicator in spbe2020.indicators.all()
+    )
+    return period
+
+
+def write_csv(tmp_path, text, name="levels.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_xlsx(tmp_path, rows, name="levels.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def run(path, basis="final", year=2024, instansi="kaltim", **kwargs):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "import_levels",
+        "--period",
+        str(year),
+        "--instansi",
+        instansi,
+        "--basis",
+        basis,
+        str(path),
+        stdout=out,
+        stderr=err,
+        **kwargs,
+    )
+    return out.getvalue(), err.getvalue()
+
+
+def run_refused(path, **kwargs):
+    err = io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_levels",
+            "--period",
+            str(kwargs.pop("year", 2024)),
+            "--instansi",
+            kwargs.pop("instansi", "kaltim"),
+            "--basis",
+            kwargs.pop("basis", "final"),
+            str(path),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    return caught.value, err.getvalue()
+
+
+def levels(period, field):
+    return dict(
+        Answer.objects.filter(period=period)
+        .exclude(**{f"{field}__isnull": True})
+        .values_list("indicator__code", field)
+    )
+
+
+def test_csv_import_writes_final_levels_and_creates_answers(period, tmp_path):
+    path = write_csv(tmp_path, "indicator,level\n1,4\n2,3\n47,5\n")
+    out, _ = run(path, basis="final")
+    assert levels(period, "final_level") == {"1": 4, "2": 3, "47": 5}
+    # Missing answers are created from the assignments, for the responsible OPD.
+    assert Answer.objects.filter(period=period).count() == 47
+    assert set(Answer.objects.values_list("opd__code", flat=True)) == {"diskominfo"}
+    assert "3" in out
+    events = AnswerEvent.objects.filter(kind=EventKind.IMPORTED)
+    assert events.count() == 3
+    event = events.get(answer__indicator__code="1")
+    assert (event.field, event.value_before, event.value_after) == ("final_level", "", "4")
+
+
+@pytest.mark.parametrize(
+    ("basis", "field"),
+    [("self", "proposed_level"), ("validated", "validated_level"), ("final", "final_level")],
+)
+def test_basis_routes_to_its_field_only(period, tmp_path, basis, field):
+    path = write_csv(tmp_path, "indicator,level,explanation\n5,2,FAKTA: Pergub 4/2023\n")
+    run(path, basis=basis)
+    answer = Answer.objects.get(period=period, indicator__code="5")
+    for other in ("proposed_level", "validated_level", "final_level"):
+        assert getattr(answer, other) == (2 if other == field else None)
+    # Only the self-assessment carries the OPD's explanation.
+    assert answer.explanation == ("FAKTA: Pergub 4/2023" if basis == "self" else "")
+    assert answer.version == 2
+
+
+def test_xlsx_import_with_numeric_cells(period, tmp_path):
+    path = write_xlsx(
+        tmp_path,
+        [["Indicator", "Level", "Explanation"], [1, 3, "dok"], [12.0, 4.0, None], ["13", "2", ""]],
+    )
+    run(path, basis="self")
+    assert levels(period, "proposed_level") == {"1": 3, "12": 4, "13": 2}
+    assert Answer.objects.get(period=period, indicator__code="1").explanation == "dok"
+
+
+def test_semicolon_csv_from_excel(period, tmp_path):
+    path = write_csv(tmp_path, "\ufeffindicator;level\n1;2\n")
+    run(path)
+    assert levels(period, "final_level") == {"1": 2}
+
+
+def test_one_bad_row_writes_nothing_and_lists_row_numbers(period, tmp_path):
+    path = write_csv(tmp_path, "indicator,level\n1,4\n2,9\n3,3\n99,2\n")
+    error, stderr = run_refused(path)
+    assert error.returncode == 1
+    assert "baris 3" in stderr and "level" in stderr and "'9'" in stderr
+    assert "baris 5" in stderr and "'99'" in stderr
+    assert "baris 2" not in stderr
+    assert Answer.objects.count() == 0
+    assert AnswerEvent.objects.count() == 0
+
+
+def test_bad_row_leaves_existing_answers_untouched(period, tmp_path):
+    run(write_csv(tmp_path, "indicator,level\n1,2\n", name="first.csv"))
+    before = list(Answer.objects.order_by("id").values())
+    run_refused(write_csv(tmp_path, "indicator,level\n1,5\n2,x\n", name="second.csv"))
+    assert list(Answer.objects.order_by("id").values()) == before
+    assert AnswerEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "column", "reason"),
+    [
+        ("indicator,level\n1,4\n48,3\n", 3, "indicator", "tidak dikenal"),
+        ("indicator,level\n1,0\n", 2, "level", "di luar rentang"),
+        ("indicator,level\n1,6\n", 2, "level", "di luar rentang"),
+        ("indicator,level\n1,\n", 2, "level", "kosong"),
+        ("indicator,level\n1,tiga\n", 2, "level", "bukan bilangan bulat"),
+        ("indicator,level\n1,3.5\n", 2, "level", "bukan bilangan bulat"),
+        ("indicator,level\n,3\n", 2, "indicator", "kosong"),
+        ("indicator,level\n7,3\n8,2\n7,4\n", 4, "indicator", "sudah ada di baris 2"),
+    ],
+)
+def test_each_row_error_kind(period, tmp_path, content, row, column, reason):
+    error, _ = run_refused(write_csv(tmp_path, content))
+    assert error.returncode == 1
+    with pytest.raises(LevelFileError) as caught:
+        levels_read(content.encode(), framework=period.framework)
+    [found] = caught.value.errors
+    assert (found.row, found.column) == (row, column)
+    assert reason in found.reason
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"code,value\n1,3\n", "kolom wajib"),
+        (b"indicator,level\n", "tidak memuat baris"),
+        (b"", "tidak memuat baris"),
+        (b"PK\x03\x04not really a workbook", "XLSX rusak"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel", ".xls"),
+        (b"\x00\x01\x02binary", "bukan CSV"),
+    ],
+)
+def test_file_level_errors(period, tmp_path, content, reason):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    error, stderr = run_refused(path)
+    assert error.returncode == 1
+    assert reason in stderr
+    assert Answer.objects.count() == 0
+
+
+def test_missing_file_is_refused(period, tmp_path):
+    error, stderr = run_refused(tmp_path / "nope.csv")
+    assert error.returncode == 1
+    assert "tidak dapat dibaca" in stderr
+
+
+def test_unknown_period_or_instansi_exits_2(period, tmp_path):
+    path = write_csv(tmp_path, "indicator,level\n1,3\n")
+    error, _ = run_refused(path, year=2019)
+    assert error.returncode == 2
+    assert "2024" in str(error)
+    error, _ = run_refused(path, instansi="atlantis")
+    assert error.returncode == 2
+    assert "kaltim" in str(error)
+
+
+def test_unassigned_indicator_without_answer_is_refused(period, tmp_path):
+    Assignment.objects.filter(period=period, indicator__code="3").delete()
+    error, stderr = run_refused(write_csv(tmp_path, "indicator,level\n1,2\n3,2\n"))
+    assert error.returncode == 1
+    assert "baris 3" in stderr and "ditugaskan" in stderr
+    assert Answer.objects.count() == 0
+
+
+def test_reimport_of_same_file_changes_nothing(period, tmp_path):
+    path = write_csv(tmp_path, "indicator,level\n1,4\n2,3\n")
+    run(path)
+    versions = dict(Answer.objects.values_list("id", "version"))
+    out, _ = run(path)
+    assert dict(Answer.objects.values_list("id", "version")) == versions
+    assert AnswerEvent.objects.count() == 2
+    assert "0 jawaban berubah" in out
+
+
+def test_service_records_the_actor(period):
+    admin = UserFactory(username="admin-impor")
+    rows = levels_read(b"indicator,level\n1,3\n", framework=period.framework)
+    outcome = levels_import(period=period, basis="validated", rows=rows, user=admin)
+    assert (outcome.changed, outcome.created) == (1, 47)
+    event = AnswerEvent.objects.get()
+    assert event.actor == admin
+    answer = Answer.objects.get(indicator__code="1", period=period)
+    assert answer.updated_by == admin
+
+
+def test_service_refuses_rows_for_another_framework(period, spbe2020):
+    rows = levels_read(b"indicator,level\n1,3\n", framework=spbe2020)
+    bad = [rows[0].__class__(row=2, indicator="999", level=3)]
+    with pytest.raises(LevelFileError):
+        levels_import(period=period, basis="final", rows=bad)
+    assert Answer.objects.count() == 0
+
+
+def _subprocess_env():
+    """Points a child manage.py at the test database this test sees."""
+    settings = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL to share the test database with a child process")
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or "5432"
+    url = f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+    return {**os.environ, "DATABASE_URL": url}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exit_status_through_manage_py(tmp_path, spbe2020):
+    instansi = InstansiFactory(code="kaltim")
+    opd = OPDFactory(instansi=instansi)
+    period = EvaluationPeriodFactory(instansi=instansi, year=2024, framework=spbe2020)
+    Assignment.objects.bulk_create(
+        Assignment(period=period, indicator=indicator, responsible_opd=opd)
+        for indicator in spbe2020.indicators.all()
+    )
+    env = _subprocess_env()
+    root = Path(__file__).resolve().parent.parent
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", "import_levels", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    bad = write_csv(tmp_path, "indicator,level\n1,3\n2,9\n", name="bad.csv")
+    result = manage("--period", "2024", "--instansi", "kaltim", "--basis", "final", str(bad))
+    assert result.returncode == 1, result.stderr
+    assert "baris 3" in result.stderr
+    assert Answer.objects.count() == 0
+
+    result = manage("--period", "2024", "--instansi", "nowhere", "--basis", "final", str(bad))
+    assert result.returncode == 2, result.stderr
+
+    good = write_csv(tmp_path, "indicator,level\n1,3\n", name="good.csv")
+    result = manage("--period", "2024", "--instansi", "kaltim", "--basis", "final", str(good))
+    assert result.returncode == 0, result.stderr
+    assert levels(period, "final_level") == {"1": 3}
