@@ -49,6 +49,10 @@ def snapshot_recompute(period_id: int, basis: str | None = None) -> dict[str, bo
     return {b: snapshot_compute(period_id=period_id, basis=b).changed for b in bases}
 
 
+def runs_in_process() -> bool:
+    return bool(snapshot_recompute.app.conf.task_always_eager)
+
+
 def schedule_key(period_id: int) -> str:
     return f"reports:snapshot-scheduled:{period_id}"
 
@@ -63,7 +67,7 @@ def _enqueue_once(period_id: int) -> None:
     # Checked after the commit: if the key is still there, the run it stands
     # for has not started yet (its countdown outlasts the key), so it will
     # read what was just committed.
-    if snapshot_recompute.app.conf.task_always_eager:
+    if runs_in_process():
         # In-process mode runs at once, so a window would only hide changes.
         snapshot_recompute.apply((period_id,))
         return

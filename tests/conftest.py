@@ -51,8 +51,17 @@ def page(chromium, live_server):
     )
     tab = context.new_page()
     tab.set_default_timeout(15_000)
+    refused = []
+    tab.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield tab
     context.close()
+    # Every page a browser test visits must work under the CSP.
+    assert not refused, f"Content-Security-Policy violations: {refused}"
 
 
 @pytest.fixture
@@ -120,3 +129,91 @@ def kaltim2024(spbe2020):
             final_level=final,
         )
     return SimpleNamespace(instansi=instansi, period=period, opds=opds, answers=answers)
+
+
+# --- a real Celery worker against the test database ----------------------------------
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """Starts `celery worker --pool=solo -Q celery` as a subprocess whose
+    DATABASE_URL names the test database pytest-django created, so it sees
+    what the (transactional) test commits. Needs REDIS_URL; skips without it.
+    Yields the Popen; the worker's log is at `proc.log_path`."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    from spbe_portal.celery import app
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL (a real broker)")
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (the worker is another process)")
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    database_url = (
+        f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    # Leftovers of earlier runs would otherwise run against this database.
+    app.control.purge()
+
+    root = Path(__file__).resolve().parent.parent
+    log_path = tmp_path / "celery-worker.log"
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    env.setdefault("SECRET_KEY", "test-only-secret-key")
+    celery = Path(sys.executable).with_name("celery")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                str(celery),
+                "-A",
+                "spbe_portal",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                "celery",
+                "--loglevel=info",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    proc.log_path = log_path
+    try:
+        deadline = time.monotonic() + 30
+        while "ready." not in log_path.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("Celery worker did not start:\n" + log_path.read_text(errors="replace"))
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def wait_until(predicate, *, timeout=60, interval=0.5):
+    """Polls `predicate` until it returns something truthy; fails after `timeout` s."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

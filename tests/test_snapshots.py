@@ -98,3 +98,68 @@ def test_out_of_range_or_unknown_levels_count_as_missing(spbe2020):
     evaluation = evaluate(spec, levels)
 
     assert evaluation.missing == ["7"] and evaluation.result is None
+
+
+def test_fifty_saves_in_a_window_enqueue_one_recomputation(
+    kaltim2024, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from reports import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks, "runs_in_process", lambda: False)
+    monkeypatch.setattr(
+        tasks.snapshot_recompute, "apply_async", lambda *a, **kw: calls.append((a, kw))
+    )
+    cache.delete(tasks.schedule_key(kaltim2024.period.pk))
+    answer = kaltim2024.answers["1"]
+
+    for level in [1, 2, 3, 4, 5] * 10:
+        with django_capture_on_commit_callbacks(execute=True):
+            answer.proposed_level = level
+            answer.save()
+
+    assert len(calls) == 1
+    args, kwargs = calls[0]
+    assert args == ((kaltim2024.period.pk,),)
+    assert kwargs["countdown"] > tasks.coalesce_seconds()
+    cache.delete(tasks.schedule_key(kaltim2024.period.pk))
+
+
+def test_a_broker_outage_does_not_fail_the_save(
+    kaltim2024, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from kombu.exceptions import OperationalError
+
+    from reports import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(tasks, "runs_in_process", lambda: False)
+    monkeypatch.setattr(tasks.snapshot_recompute, "apply_async", down)
+    cache.delete(tasks.schedule_key(kaltim2024.period.pk))
+    answer = kaltim2024.answers["1"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer.proposed_level = 2
+        answer.save()
+
+    answer.refresh_from_db()
+    assert answer.proposed_level == 2
+    # The key is released so that the next save tries again.
+    assert cache.get(tasks.schedule_key(kaltim2024.period.pk)) is None
+
+
+def test_recompute_task_runs_every_basis_and_ignores_deleted_periods(kaltim2024):
+    from reports.tasks import snapshot_recompute
+
+    assert snapshot_recompute.apply((kaltim2024.period.pk,)).get() == {
+        "self": True,
+        "validated": True,
+        "final": True,
+    }
+    assert snapshot_recompute.apply((kaltim2024.period.pk, "final")).get() == {"final": False}
+    assert snapshot_recompute.apply((987654,)).get() == {}
