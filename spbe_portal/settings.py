@@ -9,6 +9,7 @@ PostgreSQL (psycopg 3) and REDIS_URL to a Redis broker served by real workers.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "spbe_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +169,13 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Deadline reminders for OPDs with unsubmitted answers (3 days and 1 day).
+    "assessments-deadline-reminders": {
+        "task": "assessments.tasks.deadline_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")
