@@ -1,0 +1,123 @@
+"""The container setup, checked statically: Docker is not available where the
+test suite runs, so this pins the properties a deployment relies on."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("web", "worker", "beat")
+WEASYPRINT_PACKAGES = (
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz0b",
+    "libffi8",
+    "fonts-dejavu-core",
+    "fonts-noto-core",
+    "shared-mime-info",
+)
+
+
+@pytest.fixture(scope="module")
+def services():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def dockerfile():
+    return (REPO / "Dockerfile").read_text(encoding="utf-8")
+
+
+def command_text(service) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def healthcheck_text(service) -> str:
+    test = service["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else test
+
+
+def test_all_services_exist(services):
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+
+
+def test_app_services_share_one_image(services):
+    builds = {str(services[name].get("build")) for name in APP_SERVICES}
+    images = {services[name].get("image") for name in APP_SERVICES}
+    assert len(builds) == 1 and builds != {"None"}
+    assert len(images) == 1 and images != {None}
+
+
+def test_app_services_wait_for_healthy_db_and_redis(services):
+    for name in APP_SERVICES:
+        depends_on = services[name]["depends_on"]
+        for dependency in ("db", "redis"):
+            assert depends_on[dependency]["condition"] == "service_healthy", (name, dependency)
+
+
+def test_healthchecks(services):
+    for name in ("db", "redis", "web"):
+        assert "healthcheck" in services[name], name
+    assert "pg_isready" in healthcheck_text(services["db"])
+    assert "redis-cli ping" in healthcheck_text(services["redis"])
+    assert "http://127.0.0.1:8000/healthz" in healthcheck_text(services["web"])
+
+
+def test_backing_service_images(services):
+    assert services["db"]["image"].split(":")[1].startswith("16")
+    assert services["redis"]["image"].split(":")[1].startswith("7")
+
+
+def test_commands(services):
+    web = command_text(services["web"])
+    # The schema and catalogue must be in place before the first request.
+    assert web.index("migrate") < web.index("load_frameworks") < web.index("gunicorn")
+    assert "spbe_portal.wsgi" in web and "0.0.0.0:8000" in web
+    assert "celery -A spbe_portal worker" in command_text(services["worker"])
+    assert "celery -A spbe_portal beat" in command_text(services["beat"])
+
+
+def test_app_environment(services):
+    for name in APP_SERVICES:
+        environment = services[name]["environment"]
+        assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= set(environment)
+        assert "@db:" in environment["DATABASE_URL"]
+        assert "//redis:" in environment["REDIS_URL"]
+        # Compose refuses to start rather than run with an empty key.
+        assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", environment["SECRET_KEY"])
+        assert environment["SPBE_VAR_DIR"] == "/var/lib/spbe"
+
+
+def test_named_volumes_for_database_and_private_files(services):
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    named = set(compose["volumes"])
+
+    def mounts(service):
+        return dict(volume.split(":", 1) for volume in services[service].get("volumes", []))
+
+    assert mounts("db")["postgres-data"] == "/var/lib/postgresql/data"
+    for name in ("web", "worker"):
+        assert mounts(name)["spbe-files"] == "/var/lib/spbe/files"
+    assert {"postgres-data", "spbe-files"} <= named
+
+
+def test_dockerfile_base_and_weasyprint_libraries(dockerfile):
+    assert re.search(r"^FROM python:3\.11-slim-bookworm\b", dockerfile, re.MULTILINE)
+    for package in WEASYPRINT_PACKAGES:
+        assert re.search(rf"\s{re.escape(package)}\s", dockerfile), package
+
+
+def test_dockerfile_installs_the_lock_collects_static_and_drops_root(dockerfile):
+    assert "requirements.lock" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    assert users and users[-1] not in {"root", "0"}
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    ignored = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".env", ".git", ".venv", "var/"} <= set(ignored)
