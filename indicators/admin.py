@@ -3,6 +3,7 @@ from django.contrib import admin
 from indicators.models import (
     Aspect,
     Domain,
+    EvidenceItem,
     FrameworkVersion,
     Indicator,
     LevelCriterion,
@@ -44,10 +45,24 @@ class CriterionInline(admin.TabularInline):
     extra = 0
 
 
+class EvidenceItemInline(admin.TabularInline):
+    model = EvidenceItem
+    extra = 0
+    fields = ["level", "kind", "text", "generic", "position"]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "weight", "capability", "aspect", "framework"]
-    list_filter = ["framework", "capability", "aspect"]
+    list_display = [
+        "code",
+        "name",
+        "weight",
+        "capability",
+        "external_source",
+        "aspect",
+        "framework",
+    ]
+    list_filter = ["framework", "capability", "external_source", "aspect"]
     search_fields = ["code", "name", "question"]
     list_select_related = ["aspect", "framework"]
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, EvidenceItemInline]

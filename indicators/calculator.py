@@ -52,10 +52,10 @@ def compute_cells(spec: scoring.FrameworkSpec, cells: Mapping[str, object]) -> s
     levels = {}
     for code in spec.indicator_codes:
         level = parse_level(code, cells.get(code))
-        if not spec.level_min <= level <= spec.level_max:
+        if not spec.value_floor <= level <= spec.level_max:
             raise scoring.LevelOutOfRange(
                 _("kolom %(column)s: tingkat %(value)s di luar rentang %(low)s–%(high)s")
-                % {"column": code, "value": level, "low": spec.level_min, "high": spec.level_max},
+                % {"column": code, "value": level, "low": spec.value_floor, "high": spec.level_max},
                 indicator=code,
             )
         levels[code] = level

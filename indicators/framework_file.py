@@ -16,17 +16,68 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from indicators import scoring
+from indicators import external, scoring
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 CAPABILITIES = ("process", "service")
 HUNDRED = Decimal(100)
+EVIDENCE_KINDS = ("main", "supporting")
+
+# Every key a file may use, per entry; anything else is refused so that a
+# misspelt optional key ("value_mn") cannot be silently ignored.
+ALLOWED_KEYS = {
+    "framework": {
+        "format",
+        "code",
+        "name",
+        "regulation",
+        "levels",
+        "level_names",
+        "predicate_bands",
+        "domains",
+        "aspects",
+        "value_min",
+        "below_scale_label",
+        "predicate_reading",
+        "notes",
+    },
+    "band": {"lower", "label", "lower_inclusive"},
+    "domain": {"code", "name", "weight", "aspects"},
+    "aspect": {"code", "name", "weight", "indicators"},
+    "indicator": {
+        "code",
+        "name",
+        "question",
+        "capability",
+        "weight",
+        "criteria",
+        "evidence_items",
+        "external",
+    },
+    "evidence_item": {"level", "text", "kind", "generic"},
+    "external": {"source", "upper_bounds"},
+}
 
 
 class FrameworkFileError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+@dataclass(frozen=True)
+class EvidenceItemDef:
+    level: int
+    text: str
+    kind: str
+    # True for items written from the common ladder, not the official list.
+    generic: bool = False
+
+
+@dataclass(frozen=True)
+class ExternalDef:
+    source: str
+    upper_bounds: tuple[Decimal, ...]
 
 
 @dataclass(frozen=True)
@@ -37,6 +88,8 @@ class IndicatorDef:
     capability: str
     weight: Decimal
     criteria: tuple[str, ...]
+    evidence_items: tuple[EvidenceItemDef, ...] = ()
+    external: ExternalDef | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +120,10 @@ class FrameworkDefinition:
     domains: tuple[DomainDef, ...]
     aspects: tuple[AspectDef, ...]
     sha256: str
+    value_min: int | None = None
+    below_scale_label: str = ""
+    predicate_reading: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> tuple[IndicatorDef, ...]:
@@ -85,6 +142,7 @@ class FrameworkDefinition:
                 for i in a.indicators
             ),
             bands=self.bands,
+            value_min=self.value_min,
         )
 
 
@@ -156,15 +214,41 @@ class _Checker:
             return Decimal(0)
         return value
 
+    def known_keys(self, entry: dict, kind: str, where: str) -> None:
+        unknown = sorted(str(key) for key in entry if key not in ALLOWED_KEYS[kind])
+        if unknown:
+            self.problem(
+                where,
+                _("kunci tidak dikenal: %(keys)s (yang boleh: %(allowed)s).")
+                % {"keys": ", ".join(unknown), "allowed": ", ".join(sorted(ALLOWED_KEYS[kind]))},
+            )
+
+    def optional_text(self, entry: dict, key: str, where: str) -> str:
+        value = entry.get(key, "")
+        if not isinstance(value, str):
+            self.problem(where, _("'%(key)s' harus berupa teks.") % {"key": key})
+            return ""
+        return value.strip()
+
     def framework(self, data: object, sha256: str) -> FrameworkDefinition:
         if not isinstance(data, dict):
             self.problem(_("berkas"), _("isi berkas harus berupa objek JSON."))
             data = {}
         code = self.text(data, "code", _("kerangka"))
         where = _("kerangka %(code)s") % {"code": code or "?"}
+        self.known_keys(data, "framework", where)
         name = self.text(data, "name", where)
         regulation = data.get("regulation", "") if isinstance(data.get("regulation"), str) else ""
         level_min, level_max = self.levels(data.get("levels"), where)
+        value_min = self.value_min(data, level_min, where)
+        below_scale_label = self.optional_text(data, "below_scale_label", where)
+        if value_min is not None and value_min < level_min and not below_scale_label:
+            self.problem(
+                where,
+                _("'below_scale_label' wajib diisi bila 'value_min' di bawah tingkat terendah."),
+            )
+        predicate_reading = self.optional_text(data, "predicate_reading", where)
+        notes = self.notes(data.get("notes", []), where)
         level_names = self.level_names(data.get("level_names"), level_min, level_max, where)
         bands = self.bands(data.get("predicate_bands"), level_min, level_max, where)
 
@@ -209,7 +293,32 @@ class _Checker:
             domains=tuple(domains),
             aspects=tuple(aspects),
             sha256=sha256,
+            value_min=value_min,
+            below_scale_label=below_scale_label,
+            predicate_reading=predicate_reading,
+            notes=notes,
         )
+
+    def value_min(self, data: dict, level_min: int, where: str) -> int | None:
+        if "value_min" not in data:
+            return None
+        raw = data["value_min"]
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= level_min:
+            self.problem(
+                where,
+                _("'value_min' harus bilangan bulat antara 0 dan tingkat terendah %(min)s.")
+                % {"min": level_min},
+            )
+            return None
+        return raw
+
+    def notes(self, raw: object, where: str) -> tuple[str, ...]:
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+            self.problem(where, _("'notes' harus berupa teks atau daftar teks."))
+            return ()
+        return tuple(n.strip() for n in raw if n.strip())
 
     def levels(self, raw: object, where: str) -> tuple[int, int]:
         if (
@@ -258,7 +367,12 @@ class _Checker:
             if not isinstance(entry, dict):
                 self.problem(band_where, _("harus berupa objek."))
                 continue
+            self.known_keys(entry, "band", band_where)
             label = self.text(entry, "label", band_where)
+            inclusive = entry.get("lower_inclusive", True)
+            if not isinstance(inclusive, bool):
+                self.problem(band_where, _("'lower_inclusive' harus true atau false."))
+                inclusive = True
             try:
                 lower = Decimal(str(entry.get("lower")))
                 if not lower.is_finite():
@@ -269,7 +383,7 @@ class _Checker:
                     _("batas bawah %(value)r tidak sah.") % {"value": entry.get("lower")},
                 )
                 continue
-            bands.append(scoring.Band(lower=lower, label=label))
+            bands.append(scoring.Band(lower=lower, label=label, inclusive=inclusive))
         lowers = [b.lower for b in bands]
         if lowers != sorted(set(lowers)):
             self.problem(where, _("rentang predikat harus urut naik dengan batas bawah berbeda."))
@@ -296,6 +410,7 @@ class _Checker:
             raw = {}
         code = self.text(raw, "code", _("domain"))
         where = _("domain %(code)s") % {"code": code or "?"}
+        self.known_keys(raw, "domain", where)
         domain = DomainDef(
             code=code, name=self.text(raw, "name", where), weight=self.weight(raw, where)
         )
@@ -319,6 +434,7 @@ class _Checker:
             raw = {}
         code = self.text(raw, "code", _("aspek"))
         where = _("aspek %(code)s") % {"code": code or "?"}
+        self.known_keys(raw, "aspect", where)
         name = self.text(raw, "name", where)
         weight = self.weight(raw, where)
         raw_indicators = raw.get("indicators")
@@ -345,6 +461,7 @@ class _Checker:
             raw = {}
         code = self.text(raw, "code", _("indikator"))
         where = _("indikator %(code)s") % {"code": code or "?"}
+        self.known_keys(raw, "indicator", where)
         capability = raw.get("capability")
         if capability not in level_names:
             self.problem(
@@ -373,7 +490,108 @@ class _Checker:
             capability=capability if isinstance(capability, str) else "",
             weight=self.weight(raw, where),
             criteria=tuple(c.strip() for c in criteria),
+            evidence_items=self.evidence_items(raw, level_min, level_max, where),
+            external=self.external(raw, level_min, level_max, where),
         )
+
+    def evidence_items(self, raw: dict, level_min, level_max, where) -> tuple[EvidenceItemDef, ...]:
+        entries = raw.get("evidence_items")
+        if entries is None:
+            return ()
+        if not isinstance(entries, list) or not entries:
+            self.problem(where, _("'evidence_items' harus berupa daftar yang tidak kosong."))
+            return ()
+        if "external" in raw:
+            self.problem(
+                where,
+                _(
+                    "indikator mengambil nilai dari butir bukti atau dari indeks eksternal, "
+                    "tidak keduanya."
+                ),
+            )
+        items = []
+        for position, entry in enumerate(entries, start=1):
+            item_where = _("%(where)s, butir bukti ke-%(n)s") % {"where": where, "n": position}
+            if not isinstance(entry, dict):
+                self.problem(item_where, _("harus berupa objek."))
+                continue
+            self.known_keys(entry, "evidence_item", item_where)
+            level = entry.get("level")
+            if isinstance(level, bool) or not isinstance(level, int):
+                self.problem(item_where, _("'level' harus bilangan bulat."))
+                continue
+            if not level_min <= level <= level_max:
+                self.problem(
+                    item_where,
+                    _("tingkat %(level)s di luar rentang %(low)s–%(high)s.")
+                    % {"level": level, "low": level_min, "high": level_max},
+                )
+                continue
+            kind = entry.get("kind")
+            if kind not in EVIDENCE_KINDS:
+                self.problem(
+                    item_where,
+                    _("'kind' harus %(kinds)s, bukan %(kind)r.")
+                    % {"kinds": " atau ".join(EVIDENCE_KINDS), "kind": kind},
+                )
+                continue
+            generic = entry.get("generic", False)
+            if not isinstance(generic, bool):
+                self.problem(item_where, _("'generic' harus true atau false."))
+                generic = False
+            text = self.text(entry, "text", item_where)
+            items.append(EvidenceItemDef(level=level, text=text, kind=kind, generic=generic))
+        # The berjenjang rule cannot pass a level that has nothing to accept.
+        main_levels = {item.level for item in items if item.kind == "main"}
+        missing = [str(lv) for lv in range(level_min, level_max + 1) if lv not in main_levels]
+        if missing:
+            self.problem(
+                where,
+                _('tingkat %(levels)s tidak punya butir bukti utama (kind "main").')
+                % {"levels": ", ".join(missing)},
+            )
+        return tuple(items)
+
+    def external(self, raw: dict, level_min, level_max, where) -> ExternalDef | None:
+        entry = raw.get("external")
+        if entry is None:
+            return None
+        if not isinstance(entry, dict):
+            self.problem(where, _("'external' harus berupa objek."))
+            return None
+        self.known_keys(entry, "external", where)
+        source = entry.get("source")
+        if source not in external.SOURCES:
+            self.problem(
+                where,
+                _("sumber eksternal %(source)r tidak dikenal (yang boleh: %(allowed)s).")
+                % {"source": source, "allowed": ", ".join(external.SOURCES)},
+            )
+        expected = level_max - level_min + 1
+        bounds_raw = entry.get("upper_bounds")
+        bounds: tuple[Decimal, ...] = ()
+        if (
+            not isinstance(bounds_raw, list)
+            or len(bounds_raw) != expected
+            or not all(isinstance(b, str) for b in bounds_raw)
+        ):
+            self.problem(
+                where,
+                _("'upper_bounds' harus memuat tepat %(expected)s teks desimal.")
+                % {"expected": expected},
+            )
+        else:
+            try:
+                bounds = external.parse_bounds(bounds_raw)
+            except external.ExternalScoreError:
+                self.problem(
+                    where,
+                    _("'upper_bounds' harus angka yang urut naik tanpa nilai yang sama: %(b)s.")
+                    % {"b": ", ".join(bounds_raw)},
+                )
+        if bounds and bounds[0] < 0:
+            self.problem(where, _("'upper_bounds' tidak boleh negatif."))
+        return ExternalDef(source=source if isinstance(source, str) else "", upper_bounds=bounds)
 
     def unique(self, codes: list[str], kind: str) -> None:
         seen = set()

@@ -13,6 +13,18 @@ class CapabilityType(models.TextChoices):
     SERVICE = "service", _("Kapabilitas layanan")
 
 
+class EvidenceKind(models.TextChoices):
+    MAIN = "main", _("Butir utama")
+    SUPPORTING = "supporting", _("Butir pendukung")
+
+
+class ExternalSource(models.TextChoices):
+    SDI = "SDI", _("Satu Data Indonesia (SDI)")
+    SJIG = "SJIG", _("Skor jaringan informasi geospasial (SJIG, BIG)")
+    IPS = "IPS", _("Indeks Pembangunan Statistik (EPSS/IPS, BPS)")
+    IKASANDI = "IKASANDI", _("IKASANDI (BSSN)")
+
+
 class FrameworkVersionQuerySet(models.QuerySet):
     def with_structure(self):
         return self.prefetch_related("domains", "aspects", "indicators", "bands", "level_names")
@@ -24,6 +36,12 @@ class FrameworkVersion(models.Model):
     regulation = models.CharField(_("dasar hukum"), max_length=300, blank=True)
     level_min = models.PositiveSmallIntegerField(_("tingkat terendah"), default=1)
     level_max = models.PositiveSmallIntegerField(_("tingkat tertinggi"), default=5)
+    # Null: no value below level_min exists (SPBE 2020). Pemdi allows 0.
+    value_min = models.PositiveSmallIntegerField(_("nilai terendah"), null=True, blank=True)
+    below_scale_label = models.CharField(
+        _("sebutan nilai di bawah skala"), max_length=100, blank=True
+    )
+    predicate_note = models.TextField(_("catatan pembacaan predikat"), blank=True)
     source_sha256 = models.CharField(_("sidik berkas sumber"), max_length=64)
     loaded_at = models.DateTimeField(_("dimuat pada"), auto_now=True)
 
@@ -40,6 +58,11 @@ class FrameworkVersion(models.Model):
     @property
     def has_domains(self) -> bool:
         return self.domains.exists()
+
+    @property
+    def value_floor(self) -> int:
+        """Lowest value an indicator may take: 0 in Pemdi, level_min otherwise."""
+        return self.level_min if self.value_min is None else self.value_min
 
     def is_in_use(self) -> bool:
         """True when any record outside the catalogue (an evaluation period,
@@ -74,7 +97,11 @@ class FrameworkVersion(models.Model):
                 scoring.IndicatorSpec(code=i.code, weight=i.weight, aspect=i.aspect.code)
                 for i in self.indicators.select_related("aspect")
             ),
-            bands=tuple(scoring.Band(lower=b.lower_bound, label=b.label) for b in self.bands.all()),
+            bands=tuple(
+                scoring.Band(lower=b.lower_bound, label=b.label, inclusive=b.lower_inclusive)
+                for b in self.bands.all()
+            ),
+            value_min=self.value_min,
         )
 
 
@@ -141,6 +168,11 @@ class Indicator(models.Model):
     )
     weight = models.DecimalField(_("bobot (%)"), max_digits=7, decimal_places=4)
     position = models.PositiveSmallIntegerField(_("urutan"))
+    external_source = models.CharField(
+        _("sumber nilai eksternal"), max_length=20, choices=ExternalSource.choices, blank=True
+    )
+    # Upper bounds (inclusive) of levels level_min..level_max as decimal strings.
+    external_upper_bounds = models.JSONField(_("batas atas per tingkat"), default=list, blank=True)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -154,6 +186,40 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code}. {self.name}"
+
+    @property
+    def is_external(self) -> bool:
+        return bool(self.external_source)
+
+
+class EvidenceItem(models.Model):
+    """One item the berjenjang rule checks (indicators/berjenjang.py)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="evidence_items"
+    )
+    level = models.PositiveSmallIntegerField(_("tingkat"))
+    text = models.TextField(_("butir bukti"))
+    kind = models.CharField(_("jenis butir"), max_length=20, choices=EvidenceKind.choices)
+    generic = models.BooleanField(
+        _("butir umum"),
+        default=False,
+        help_text=_("Disusun dari tangga umum, bukan dari daftar resmi."),
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"))
+
+    class Meta:
+        verbose_name = _("butir bukti")
+        verbose_name_plural = _("butir bukti")
+        ordering = ["indicator", "level", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "position"], name="evidence_item_position_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} / {self.level} / {self.position}"
 
 
 class LevelCriterion(models.Model):
@@ -200,6 +266,8 @@ class PredicateBand(models.Model):
 
     framework = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="bands")
     lower_bound = models.DecimalField(_("batas bawah (inklusif)"), max_digits=6, decimal_places=4)
+    # False for readings such as "1.51–2.50": the band starts just above the bound.
+    lower_inclusive = models.BooleanField(_("batas bawah inklusif"), default=True)
     label = models.CharField(_("predikat"), max_length=50)
 
     class Meta:
@@ -211,4 +279,5 @@ class PredicateBand(models.Model):
         ]
 
     def __str__(self):
-        return f"≥ {self.lower_bound} {self.label}"
+        sign = "≥" if self.lower_inclusive else ">"
+        return f"{sign} {self.lower_bound} {self.label}"

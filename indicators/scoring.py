@@ -1,4 +1,5 @@
-"""The index arithmetic, exactly as PermenPANRB 59/2020 defines it.
+"""The index arithmetic, exactly as PermenPANRB 59/2020 defines it (the Pemdi
+index of PermenPANRB 8/2026 uses the same weighted sums, without domains).
 
 Pure Python, no ORM: a framework structure and {indicator code: level} go in,
 exact values come out. Values are kept as Fractions so that repeating values
@@ -61,8 +62,16 @@ class IndicatorSpec:
 
 @dataclass(frozen=True)
 class Band:
+    """`inclusive=False` expresses readings such as "1.51–2.50" applied to the
+    exact value: the band starts just above `lower`."""
+
     lower: Decimal
     label: str
+    inclusive: bool = True
+
+    def admits(self, value: Fraction) -> bool:
+        bound = Fraction(self.lower)
+        return value >= bound if self.inclusive else value > bound
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,17 @@ class FrameworkSpec:
     aspects: tuple[AspectSpec, ...]
     indicators: tuple[IndicatorSpec, ...]
     bands: tuple[Band, ...]
+    # Lowest value an indicator may take when it is below the named scale
+    # (Pemdi's 0 "belum terindikasi"); None means the scale starts at level_min.
+    value_min: int | None = None
 
     @property
     def indicator_codes(self) -> tuple[str, ...]:
         return tuple(i.code for i in self.indicators)
+
+    @property
+    def value_floor(self) -> int:
+        return self.level_min if self.value_min is None else self.value_min
 
 
 @dataclass(frozen=True)
@@ -140,7 +156,7 @@ def predicate(value: Fraction, bands: tuple[Band, ...]) -> str | None:
     None below the lowest band (no predicate rather than a wrong one)."""
     label = None
     for band in sorted(bands, key=lambda b: b.lower):
-        if value >= Fraction(band.lower):
+        if band.admits(value):
             label = band.label
     return label
 
@@ -162,10 +178,10 @@ def validate_levels(spec: FrameworkSpec, levels: Mapping[str, object]) -> dict[s
             raise LevelOutOfRange(
                 f"Indikator {code}: tingkat {level!r} bukan bilangan bulat.", indicator=code
             )
-        if not spec.level_min <= level <= spec.level_max:
+        if not spec.value_floor <= level <= spec.level_max:
             raise LevelOutOfRange(
                 f"Indikator {code}: tingkat {level} di luar rentang "
-                f"{spec.level_min}–{spec.level_max}.",
+                f"{spec.value_floor}–{spec.level_max}.",
                 indicator=code,
             )
         checked[code] = level
@@ -174,7 +190,36 @@ def validate_levels(spec: FrameworkSpec, levels: Mapping[str, object]) -> dict[s
 
 def compute(spec: FrameworkSpec, levels: Mapping[str, object]) -> IndexResult:
     """Aspect, domain and overall index for a complete level set."""
-    checked = validate_levels(spec, levels)
+    return compute_values(spec, validate_levels(spec, levels))
+
+
+def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) -> IndexResult:
+    """The weighted arithmetic alone, for values that need not be whole levels
+    (targets such as 2.5, or an official fractional reading). Every indicator
+    must have a value between the spec's floor and level_max."""
+    known = set(spec.indicator_codes)
+    checked: dict[str, Fraction] = {}
+    for code in values:
+        if code not in known:
+            raise UnknownIndicator(
+                f"Indikator {code!r} tidak ada dalam kerangka {spec.code}.", indicator=str(code)
+            )
+    for code in spec.indicator_codes:
+        value = values.get(code)
+        if value is None:
+            raise MissingLevel(f"Indikator {code}: nilai belum diisi.", indicator=code)
+        if isinstance(value, bool) or not isinstance(value, Fraction | int):
+            raise LevelOutOfRange(
+                f"Indikator {code}: nilai {value!r} bukan bilangan pecahan atau bulat.",
+                indicator=code,
+            )
+        if not spec.value_floor <= value <= spec.level_max:
+            raise LevelOutOfRange(
+                f"Indikator {code}: nilai {exact_string(Fraction(value))} di luar rentang "
+                f"{spec.value_floor}–{spec.level_max}.",
+                indicator=code,
+            )
+        checked[code] = Fraction(value)
 
     aspect_points: dict[str, Fraction] = {a.code: Fraction(0) for a in spec.aspects}
     total_points = Fraction(0)

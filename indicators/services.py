@@ -7,6 +7,7 @@ from indicators.framework_file import FrameworkDefinition
 from indicators.models import (
     Aspect,
     Domain,
+    EvidenceItem,
     FrameworkVersion,
     Indicator,
     LevelCriterion,
@@ -55,6 +56,9 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
         regulation=definition.regulation,
         level_min=definition.level_min,
         level_max=definition.level_max,
+        value_min=definition.value_min,
+        below_scale_label=definition.below_scale_label,
+        predicate_note=definition.predicate_reading,
         source_sha256=definition.sha256,
     )
     LevelName.objects.bulk_create(
@@ -63,7 +67,12 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
         for level, name in names.items()
     )
     PredicateBand.objects.bulk_create(
-        PredicateBand(framework=framework, lower_bound=band.lower, label=band.label)
+        PredicateBand(
+            framework=framework,
+            lower_bound=band.lower,
+            lower_inclusive=band.inclusive,
+            label=band.label,
+        )
         for band in definition.bands
     )
     domains = {
@@ -74,6 +83,7 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
     }
     indicator_position = 0
     criteria = []
+    evidence_items = []
     for position, a in enumerate(definition.aspects, start=1):
         aspect = Aspect.objects.create(
             framework=framework,
@@ -94,10 +104,26 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
                 capability=i.capability,
                 weight=i.weight,
                 position=indicator_position,
+                external_source=i.external.source if i.external else "",
+                external_upper_bounds=(
+                    [format(bound, "f") for bound in i.external.upper_bounds] if i.external else []
+                ),
             )
             criteria.extend(
                 LevelCriterion(indicator=indicator, level=level, text=text)
                 for level, text in enumerate(i.criteria, start=definition.level_min)
             )
+            evidence_items.extend(
+                EvidenceItem(
+                    indicator=indicator,
+                    level=item.level,
+                    text=item.text,
+                    kind=item.kind,
+                    generic=item.generic,
+                    position=item_position,
+                )
+                for item_position, item in enumerate(i.evidence_items, start=1)
+            )
     LevelCriterion.objects.bulk_create(criteria)
+    EvidenceItem.objects.bulk_create(evidence_items)
     return framework
