@@ -164,3 +164,20 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         IndicatorFactory, framework=factory.SelfAttribute("..period.framework")
     )
     opd = factory.SubFactory(OPDFactory, instansi=factory.SelfAttribute("..period.instansi"))
+
+
+def opds_by_function(instansi) -> dict:
+    """One active OPD per functional key of the default assignment map,
+    keyed by that function key (e.g. result["bappeda"])."""
+    from assessments.default_assignment import FunctionKey
+
+    return {
+        key: OPDFactory(
+            instansi=instansi,
+            code=f"{instansi.code}-{key}",
+            short_name=key.upper(),
+            name=f"OPD {label}",
+            function_key=key,
+        )
+        for key, label in FunctionKey.choices
+    }
