@@ -1,0 +1,142 @@
+"""PDF reports rendered by WeasyPrint and read back as text with pypdf."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from reports.models import ReportKind
+from reports.rendering.pdf import OfflineURLFetcher, render_html, render_pdf
+from reports.report_data import report_data
+
+A4_POINTS = (595.28, 841.89)
+
+
+def pdf_text(content: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def final_pdf(kaltim2024):
+    data = report_data(period=kaltim2024.period, basis="final")
+    return pdf_text(render_pdf(data, ReportKind.INSTANSI))
+
+
+def test_instansi_report_final_shows_published_index(final_pdf):
+    reader, text = final_pdf
+    assert len(reader.pages) > 1
+    assert "3,79" in text
+    assert "Sangat Baik" in text
+    assert "3.79" not in text
+    assert "Pemerintah Provinsi Kalimantan Timur" in text
+    assert "Periode evaluasi 2024" in flat(text)  # a year is not a number: no "2.024"
+
+
+def test_instansi_report_pages_are_a4_and_numbered(final_pdf):
+    reader, text = final_pdf
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 1 and abs(height - A4_POINTS[1]) < 1
+    pages = len(reader.pages)
+    assert f"Halaman 1 dari {pages}" in flat(text)
+    assert f"Halaman {pages} dari {pages}" in flat(text)
+
+
+def test_instansi_report_domains_aspects_and_trend(final_pdf):
+    _, text = final_pdf
+    text = flat(text)
+    # D1 3.70, D2 3.50, D3 2.82, D4 4.32 (FRAMEWORK.md, Kaltim 2024).
+    for value in ("3,70", "3,50", "2,82", "4,32"):
+        assert value in text
+    assert "Perbandingan antartahun" in text
+    assert "Rekomendasi" in text
+    assert "Kemajuan dan poin terbuka per OPD" in text
+
+
+def test_fonts_are_embedded(final_pdf):
+    reader, _ = final_pdf
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object().get("/FontDescriptor")
+            if descriptor is None:
+                for descendant in font.get_object().get("/DescendantFonts", []):
+                    descriptor = descendant.get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add(str(descriptor["/FontName"]))
+    assert any("DejaVu" in name or "Noto" in name for name in fonts)
+
+
+def test_self_basis_gives_demo_index(kaltim2024):
+    data = report_data(period=kaltim2024.period, basis="self")
+    _, text = pdf_text(render_pdf(data, ReportKind.INSTANSI))
+    assert "4,35" in text
+    assert "Memuaskan" in text
+
+
+def test_opd_report_lists_only_its_indicators(kaltim2024):
+    opd = kaltim2024.opds[1]
+    data = report_data(period=kaltim2024.period, basis="final", opd=opd)
+    assert {row.opd_id for row in data.indicators} == {opd.id}
+    _, text = pdf_text(render_pdf(data, ReportKind.OPD))
+    text = flat(text)
+    assert opd.name in text
+    assert "Angka manajemen internal" in text
+    assert "3,79" in text  # the instansi's index, as context
+
+
+def test_berita_acara_is_ready_for_signature(kaltim2024):
+    data = report_data(period=kaltim2024.period, basis="validated")
+    _, text = pdf_text(render_pdf(data, ReportKind.BERITA_ACARA))
+    text = flat(text)
+    assert "BERITA ACARA" in text
+    assert "Koordinator SPBE" in text
+    assert "Tim Asesor Internal" in text
+    assert "3,82" in text
+    assert "NIP." in text
+
+
+def test_incomplete_period_names_missing_indicators(kaltim2024):
+    kaltim2024.answers["7"].final_level = None
+    kaltim2024.answers["7"].save()
+    data = report_data(period=kaltim2024.period, basis="final")
+    assert not data.complete and data.missing == ["7"]
+    _, text = pdf_text(render_pdf(data, ReportKind.INSTANSI))
+    assert "belum lengkap" in text
+
+
+def test_user_text_is_escaped(kaltim2024):
+    kaltim2024.instansi.name = "<script>alert(1)</script> Kaltim"
+    kaltim2024.instansi.save()
+    html = render_html(report_data(period=kaltim2024.period, basis="final"), ReportKind.INSTANSI)
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/a.css",
+        "https://portal.invalid/media/x.png",
+        "file:///etc/passwd",
+        "https://portal.invalid/static/../../etc/passwd",
+        "https://portal.invalid/static/%2e%2e/settings.py",
+        "ftp://example.com/x",
+    ],
+)
+def test_url_fetcher_refuses_everything_but_static_and_data(url):
+    with pytest.raises(ValueError):
+        OfflineURLFetcher().fetch(url)
+
+
+def test_url_fetcher_serves_static_files_and_data():
+    css = OfflineURLFetcher().fetch("https://portal.invalid/static/css/report-pdf.css")
+    assert b"table-header-group" in css.read()
+    data = OfflineURLFetcher().fetch("data:text/plain;base64,aGFsbw==")
+    assert data.read() == b"halo"
