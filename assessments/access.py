@@ -149,3 +149,32 @@ def can_administer(user, instansi_id: int) -> bool:
 
 def can_read_results(user, instansi_id: int) -> bool:
     return scope_for(user).has_role(instansi_id, *INSTANSI_WIDE_ROLES)
+
+
+def reviewable_periods(user) -> QuerySet[EvaluationPeriod]:
+    """Periods of the instansi where the user is an internal assessor."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return EvaluationPeriod.objects.all()
+    return EvaluationPeriod.objects.filter(instansi_id__in=scope.instansi_ids(Role.REVIEWER))
+
+
+def reviewable_answers(user) -> QuerySet[Answer]:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Answer.objects.all()
+    return Answer.objects.filter(period__instansi_id__in=scope.instansi_ids(Role.REVIEWER))
+
+
+def is_reviewer(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.instansi_ids(Role.REVIEWER))
+
+
+def visible_notifications(user):
+    """Notifications are private to their recipient."""
+    from assessments.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("verifikasi/", include("assessments.urls_review", namespace="review")),
+    path("notifikasi/", include("assessments.urls_notifications", namespace="notifications")),
     path("api/v1/", include(("spbe_portal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,98 @@
+"""Forms of the reviewer's workspace: the queue filter and the three decisions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import OPD, AnswerState, EvaluationPeriod, ReturnReason
+from indicators.models import Aspect, Domain
+
+ALL_STATES = "all"
+
+
+class ReviewFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Periode"), queryset=EvaluationPeriod.objects.none(), required=False
+    )
+    opd = forms.ModelChoiceField(
+        label=_("OPD"), queryset=OPD.objects.none(), required=False, empty_label=_("Semua OPD")
+    )
+    domain = forms.ModelChoiceField(
+        label=_("Domain"),
+        queryset=Domain.objects.none(),
+        required=False,
+        empty_label=_("Semua domain"),
+    )
+    aspect = forms.ModelChoiceField(
+        label=_("Aspek"),
+        queryset=Aspect.objects.none(),
+        required=False,
+        empty_label=_("Semua aspek"),
+    )
+    state = forms.ChoiceField(
+        label=_("Status"),
+        choices=[*AnswerState.choices, (ALL_STATES, _("Semua status"))],
+        required=False,
+    )
+
+    def __init__(self, data, *, periods, period):
+        super().__init__(data)
+        self.fields["period"].queryset = periods.select_related("instansi")
+        self.fields["period"].empty_label = None
+        if period is not None:
+            self.fields["opd"].queryset = OPD.objects.filter(instansi_id=period.instansi_id)
+            self.fields["domain"].queryset = Domain.objects.filter(framework_id=period.framework_id)
+            self.fields["aspect"].queryset = Aspect.objects.filter(framework_id=period.framework_id)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class DecisionForm(forms.Form):
+    # The version the reviewer saw; a newer one in the database means a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AcceptForm(DecisionForm):
+    comment = forms.CharField(
+        label=_("Catatan (opsional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class AdjustForm(DecisionForm):
+    level = forms.TypedChoiceField(
+        label=_("Tingkat tervalidasi"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    justification = forms.CharField(
+        label=_("Justifikasi"),
+        help_text=_("Mengapa tingkat usulan tidak dapat diterima (JUSTIFIKASI asesor)."),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        error_messages={"required": _("Justifikasi penyesuaian tingkat wajib diisi.")},
+    )
+
+    def __init__(self, *args, framework, proposed_level=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposed_level = proposed_level
+        self.fields["level"].choices = [
+            (level, str(level))
+            for level in range(framework.level_min, framework.level_max + 1)
+            if level != proposed_level
+        ]
+
+
+class ReturnForm(DecisionForm):
+    reason = forms.ChoiceField(
+        label=_("Alasan pengembalian"),
+        choices=ReturnReason.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    comment = forms.CharField(
+        label=_("Catatan untuk OPD"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        error_messages={"required": _("Catatan pengembalian wajib diisi.")},
+    )

@@ -1,0 +1,30 @@
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+
+from assessments import access
+from assessments.models import Answer, AnswerState
+
+register = template.Library()
+
+_STATE_LABELS = dict(AnswerState.choices)
+
+
+@register.filter
+def state_label(value):
+    """An answer state's display name; events store the raw value."""
+    return _STATE_LABELS.get(value, value)
+
+
+@register.filter
+def answer_field_label(name):
+    """The verbose name of an Answer field named in an event."""
+    try:
+        return Answer._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+@register.filter
+def is_reviewer(user):
+    """For the navigation: does the user hold the reviewer role anywhere?"""
+    return access.is_reviewer(user)
