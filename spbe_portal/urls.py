@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include("assessments.urls", namespace="assessments")),
     path("verifikasi/", include("assessments.urls_review", namespace="review")),
     path("notifikasi/", include("assessments.urls_notifications", namespace="notifications")),
     path("api/v1/", include(("spbe_portal.api_urls", "api"), namespace="api")),

@@ -217,3 +217,68 @@ def wait_until(predicate, *, timeout=60, interval=0.5):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s")
+
+
+# --- officer workspace: one open period, an answer and the people around it -----
+@pytest.fixture
+def evidence_storage(settings, tmp_path):
+    """Evidence storage in a fresh directory, so tests can check what was written."""
+    location = tmp_path / "files"
+    location.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return location
+
+
+@pytest.fixture
+def officer_world(db):
+    """An open period with one assigned indicator and its answer, the OPD's
+    officer and colleague, an officer of another OPD of the same instansi,
+    one of another instansi, and a reviewer. Returns a namespace."""
+    from types import SimpleNamespace
+
+    from assessments.models import Answer, Role
+    from assessments.services import answers_ensure
+    from indicators.models import LevelName
+    from tests.factories import (
+        AssignmentFactory,
+        EvaluationPeriodFactory,
+        FrameworkVersionFactory,
+        OPDFactory,
+        officer_of,
+        role_in,
+    )
+
+    framework = FrameworkVersionFactory()
+    LevelName.objects.bulk_create(
+        LevelName(framework=framework, capability="process", level=level, name=name)
+        for level, name in enumerate(
+            ["Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum"], start=1
+        )
+    )
+    period = EvaluationPeriodFactory(framework=framework)
+    opd = OPDFactory(instansi=period.instansi, short_name="Diskominfo")
+    other_opd = OPDFactory(instansi=period.instansi, short_name="Bappeda")
+    assignment = AssignmentFactory(period=period, responsible_opd=opd)
+    answers_ensure(period=period)
+    foreign_period = EvaluationPeriodFactory(framework=framework)
+    foreign_opd = OPDFactory(instansi=foreign_period.instansi)
+    return SimpleNamespace(
+        framework=framework,
+        period=period,
+        opd=opd,
+        other_opd=other_opd,
+        assignment=assignment,
+        indicator=assignment.indicator,
+        answer=Answer.objects.get(period=period, indicator=assignment.indicator),
+        officer=officer_of(opd),
+        colleague=officer_of(opd),
+        outsider=officer_of(other_opd),
+        foreign=officer_of(foreign_opd),
+        reviewer=role_in(period.instansi, Role.REVIEWER),
+    )

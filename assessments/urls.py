@@ -1,0 +1,50 @@
+"""Assessment workflow pages, mounted at the site root."""
+
+from django.urls import path
+
+from assessments import views_officer
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("indikator-saya/", views_officer.my_indicators, name="my_indicators"),
+    path("indikator-saya/ajukan-semua/", views_officer.answers_submit_all, name="submit_all"),
+    path("jawaban/<uuid:public_id>/", views_officer.answer_detail, name="answer_detail"),
+    path("jawaban/<uuid:public_id>/ajukan/", views_officer.answer_submit, name="answer_submit"),
+    path(
+        "jawaban/<uuid:public_id>/data-dukung/",
+        views_officer.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "jawaban/<uuid:public_id>/tautan/",
+        views_officer.evidence_link_add,
+        name="evidence_link_add",
+    ),
+    path(
+        "data-dukung/<uuid:public_id>/unduh/",
+        views_officer.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "data-dukung/<uuid:public_id>/tarik/",
+        views_officer.evidence_withdraw,
+        name="evidence_withdraw",
+    ),
+    path(
+        "tautan/<uuid:public_id>/tarik/",
+        views_officer.evidence_link_withdraw,
+        name="evidence_link_withdraw",
+    ),
+]
+
+# Names other modules already reverse (notifications, reviewer templates).
+urlpatterns += [
+    path("indikator-saya/", views_officer.my_indicators, name="my-answers"),
+    path("jawaban/<uuid:public_id>/", views_officer.answer_detail, name="answer-detail"),
+    path(
+        "data-dukung/<uuid:public_id>/unduh/",
+        views_officer.evidence_download,
+        name="evidence-download",
+    ),
+]

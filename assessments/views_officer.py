@@ -1,0 +1,435 @@
+"""The OPD officer's workspace: my indicators, the answer page, evidence.
+
+Views own validation and status codes; every object comes through
+assessments.access (404 when not visible) and every change through
+assessments.services (which refuses with a ServiceError)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import access, services
+from assessments.evidence import INLINE_CONTENT_TYPES, safe_display_name
+from assessments.forms import AnswerForm, EvidenceLinkForm, EvidenceUploadForm
+from assessments.models import (
+    Answer,
+    AnswerState,
+    Assignment,
+    EvidenceFile,
+    EvidenceLink,
+    PeriodState,
+)
+from indicators.models import LevelName
+
+FIELD_LABELS = {
+    "proposed_level": _lazy("Tingkat usulan"),
+    "validated_level": _lazy("Tingkat tervalidasi"),
+    "final_level": _lazy("Tingkat akhir"),
+    "explanation": _lazy("Penjelasan"),
+    "state": _lazy("Status"),
+    "evidence_file": _lazy("Berkas data dukung"),
+    "evidence_link": _lazy("Tautan data dukung"),
+}
+CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
+DONE_STATES = (AnswerState.SUBMITTED, AnswerState.VALIDATED)
+
+
+def _count_of(model, **filters):
+    return Coalesce(
+        Subquery(
+            model.objects.filter(answer=OuterRef("pk"), withdrawn_at__isnull=True, **filters)
+            .values("answer")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _officer_answers(user):
+    """Answers of the user's OPDs plus those their OPDs contribute to, in
+    periods that are open or in review."""
+    opds = access.scope_for(user).officer_opds
+    contributes = Exists(
+        Assignment.objects.filter(
+            period_id=OuterRef("period_id"),
+            indicator_id=OuterRef("indicator_id"),
+            contributors__in=opds,
+        )
+    )
+    return Answer.objects.filter(
+        Q(opd_id__in=opds) | contributes, period__state__in=CURRENT_PERIOD_STATES
+    )
+
+
+def _level_names(framework_ids) -> dict[tuple[int, str, int], str]:
+    return {
+        (fw, cap, level): name
+        for fw, cap, level, name in LevelName.objects.filter(
+            framework_id__in=set(framework_ids)
+        ).values_list("framework_id", "capability", "level", "name")
+    }
+
+
+@login_required
+@require_GET
+def my_indicators(request):
+    user = request.user
+    opds = access.scope_for(user).officer_opds
+    base = _officer_answers(user)
+    state = request.GET.get("state", "")
+    if state not in AnswerState.values:
+        state = ""
+    answers = list(
+        (base.filter(state=state) if state else base)
+        .select_related("indicator__aspect", "period__framework", "period__instansi", "opd")
+        .annotate(evidence_count=_count_of(EvidenceFile), link_count=_count_of(EvidenceLink))
+        .order_by("-period__year", "period__instansi__name", "indicator__position")
+    )
+    progress = {
+        row["period_id"]: row
+        for row in base.filter(opd_id__in=opds)
+        .values("period_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(state__in=DONE_STATES)))
+    }
+    names = _level_names(a.period.framework_id for a in answers)
+    now = timezone.now()
+    periods = {}
+    for answer in answers:
+        answer.level_name = names.get(
+            (answer.period.framework_id, answer.indicator.capability, answer.proposed_level), ""
+        )
+        answer.is_contribution = answer.opd_id not in opds
+        entry = periods.setdefault(
+            answer.period_id,
+            {"period": answer.period, "answers": [], "progress": progress.get(answer.period_id)},
+        )
+        entry["answers"].append(answer)
+    for entry in periods.values():
+        row = entry["progress"] or {"total": 0, "done": 0}
+        entry["total"], entry["done"] = row["total"], row["done"]
+        entry["percent"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
+        entry["open"] = entry["period"].accepts_answers(now)
+        entry["closed_for_answers"] = now >= entry["period"].fill_closes_at
+    return render(
+        request,
+        "assessments/my_indicators.html",
+        {
+            "periods": list(periods.values()),
+            "state": state,
+            "states": AnswerState.choices,
+            "is_officer": bool(opds),
+        },
+    )
+
+
+def _answer_or_404(user, public_id) -> Answer:
+    return access.get_visible_or_404(
+        access.visible_answers(user).select_related(
+            "indicator__aspect__domain", "period__framework", "period__instansi", "opd"
+        ),
+        public_id=public_id,
+    )
+
+
+def _answer_page(request, answer, *, form=None, conflict=None, error=None, status=200):
+    """Render the answer page; `form` carries what the user typed when a
+    save was refused, so nothing is lost."""
+    user = request.user
+    period = answer.period
+    framework = period.framework
+    indicator = answer.indicator
+    names = dict(
+        LevelName.objects.filter(framework=framework, capability=indicator.capability).values_list(
+            "level", "name"
+        )
+    )
+    criteria = [
+        {"level": c.level, "text": c.text, "name": names.get(c.level, "")}
+        for c in indicator.criteria.all()
+    ]
+    editable_state = answer.state in services.EDITABLE_STATES
+    accepts = period.accepts_answers()
+    can_edit = access.can_edit_answer(user, answer) and editable_state and accepts
+    can_add_evidence = access.can_add_evidence(user, answer) and editable_state and accepts
+    if form is None:
+        form = AnswerForm(
+            framework=framework,
+            initial={
+                "level": answer.proposed_level,
+                "explanation": answer.explanation,
+                "version": answer.version,
+            },
+        )
+    selected = form["level"].value()
+    try:
+        selected = int(selected) if selected not in (None, "") else None
+    except (TypeError, ValueError):
+        selected = None
+    last_year = (
+        Answer.objects.filter(
+            period__instansi_id=period.instansi_id,
+            period__year=period.year - 1,
+            indicator__code=indicator.code,
+        )
+        .select_related("period", "opd")
+        .first()
+    )
+    files = list(answer.evidence_files.select_related("uploaded_by"))
+    links = list(answer.evidence_links.select_related("added_by"))
+    events = list(answer.events.select_related("actor"))
+    states = dict(AnswerState.choices)
+    for event in events:
+        event.state_before_label = states.get(event.state_before, event.state_before)
+        event.state_after_label = states.get(event.state_after, event.state_after)
+        event.field_label = FIELD_LABELS.get(event.field, event.field)
+    return render(
+        request,
+        "assessments/answer_detail.html",
+        {
+            "answer": answer,
+            "period": period,
+            "indicator": indicator,
+            "criteria": criteria,
+            "level_names": names,
+            "proposed_level_name": names.get(answer.proposed_level, ""),
+            "selected_level": selected,
+            "form": form,
+            "upload_form": EvidenceUploadForm(),
+            "link_form": EvidenceLinkForm(),
+            "can_edit": can_edit,
+            "can_add_evidence": can_add_evidence,
+            "accepts_answers": accepts,
+            "is_locked": not editable_state,
+            "last_year": last_year,
+            "last_year_level_name": names.get(last_year.validated_level, "") if last_year else "",
+            "files": [f for f in files if f.withdrawn_at is None],
+            "withdrawn_files": [f for f in files if f.withdrawn_at is not None],
+            "links": [link for link in links if link.withdrawn_at is None],
+            "withdrawn_links": [link for link in links if link.withdrawn_at is not None],
+            "events": events,
+            "conflict": conflict,
+            "error": error,
+            "max_upload": settings.EVIDENCE_MAX_BYTES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_detail(request, public_id):
+    answer = _answer_or_404(request.user, public_id)
+    if request.method == "GET":
+        return _answer_page(request, answer)
+    form = AnswerForm(request.POST, framework=answer.period.framework)
+    if not form.is_valid():
+        return _answer_page(
+            request, answer, form=form, error=_("Periksa isian formulir."), status=400
+        )
+    data = form.cleaned_data
+    try:
+        saved = services.answer_save(
+            answer=answer,
+            user=request.user,
+            level=data["level"],
+            explanation=data["explanation"],
+            expected_version=data["version"],
+        )
+        if request.POST.get("action") == "submit":
+            saved = services.answer_submit(
+                answer=saved, user=request.user, expected_version=saved.version
+            )
+            messages.success(request, _("Jawaban diajukan untuk divalidasi."))
+        else:
+            messages.success(request, _("Draf jawaban disimpan."))
+    except services.Conflict as exc:
+        # The form keeps the user's text; its version becomes the current one
+        # so that saving again is a deliberate overwrite of what they saw.
+        retry = AnswerForm(
+            data={**request.POST.dict(), "version": exc.current.version},
+            framework=answer.period.framework,
+        )
+        retry.is_valid()
+        return _answer_page(
+            request, exc.current, form=retry, conflict=exc.current, error=exc.message, status=409
+        )
+    except services.ServiceError as exc:
+        return _answer_page(
+            request,
+            _answer_or_404(request.user, public_id),
+            form=form,
+            error=exc.message,
+            status=exc.status,
+        )
+    return redirect("assessments:answer_detail", public_id=answer.public_id)
+
+
+@login_required
+@require_POST
+def answer_submit(request, public_id):
+    answer = _answer_or_404(request.user, public_id)
+    try:
+        services.answer_submit(
+            answer=answer, user=request.user, expected_version=request.POST.get("version")
+        )
+    except services.Conflict as exc:
+        return _answer_page(
+            request, exc.current, conflict=exc.current, error=exc.message, status=409
+        )
+    except services.ServiceError as exc:
+        return _answer_page(request, answer, error=exc.message, status=exc.status)
+    messages.success(request, _("Jawaban diajukan untuk divalidasi."))
+    return redirect("assessments:answer_detail", public_id=answer.public_id)
+
+
+@login_required
+@require_POST
+def answers_submit_all(request):
+    period = access.get_visible_or_404(
+        access.visible_periods(request.user), pk=request.POST.get("period")
+    )
+    try:
+        result = services.answers_submit_all(user=request.user, period=period)
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:my_indicators")
+    if result.submitted:
+        messages.success(request, _("%(n)s jawaban diajukan.") % {"n": len(result.submitted)})
+    if result.not_ready:
+        codes = ", ".join(a.indicator.code for a in result.not_ready)
+        messages.warning(
+            request,
+            _("Belum siap diajukan (tingkat atau penjelasan kosong): indikator %(codes)s.")
+            % {"codes": codes},
+        )
+    for answer, message in result.failed:
+        messages.error(request, f"{answer.indicator.code}: {message}")
+    if not (result.submitted or result.not_ready or result.failed):
+        messages.info(request, _("Tidak ada jawaban yang perlu diajukan."))
+    return redirect("assessments:my_indicators")
+
+
+@login_required
+@require_POST
+def evidence_upload(request, public_id):
+    answer = _answer_or_404(request.user, public_id)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _answer_page(
+            request, answer, error=" ".join(form.errors.get("files", [])), status=400
+        )
+    errors, added = [], 0
+    for uploaded in form.cleaned_data["files"]:
+        try:
+            services.evidence_add(answer=answer, user=request.user, uploaded_file=uploaded)
+            added += 1
+        except services.ServiceError as exc:
+            errors.append((safe_display_name(uploaded.name), exc.message, exc.status))
+    if errors:
+        text = " ".join(f"«{name}»: {message}" for name, message, _status in errors)
+        if added:
+            text = _("%(n)s berkas diterima. ") % {"n": added} + text
+        return _answer_page(request, answer, error=text, status=max(s for *_x, s in errors))
+    messages.success(request, _("%(n)s berkas data dukung ditambahkan.") % {"n": added})
+    return redirect("assessments:answer_detail", public_id=answer.public_id)
+
+
+@login_required
+@require_POST
+def evidence_withdraw(request, public_id):
+    evidence = access.get_visible_or_404(
+        access.visible_evidence(request.user).select_related("answer"), public_id=public_id
+    )
+    try:
+        services.evidence_withdraw(evidence=evidence, user=request.user)
+    except services.ServiceError as exc:
+        return _answer_page(
+            request,
+            _answer_or_404(request.user, evidence.answer.public_id),
+            error=exc.message,
+            status=exc.status,
+        )
+    messages.success(request, _("Data dukung ditarik; berkasnya tetap tersimpan untuk riwayat."))
+    return redirect("assessments:answer_detail", public_id=evidence.answer.public_id)
+
+
+@login_required
+@require_POST
+def evidence_link_add(request, public_id):
+    answer = _answer_or_404(request.user, public_id)
+    form = EvidenceLinkForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        return _answer_page(request, answer, error=errors, status=400)
+    try:
+        services.evidence_link_add(
+            answer=answer,
+            user=request.user,
+            url=form.cleaned_data["url"],
+            note=form.cleaned_data["note"],
+        )
+    except services.ServiceError as exc:
+        return _answer_page(request, answer, error=exc.message, status=exc.status)
+    messages.success(request, _("Tautan data dukung ditambahkan."))
+    return redirect("assessments:answer_detail", public_id=answer.public_id)
+
+
+@login_required
+@require_POST
+def evidence_link_withdraw(request, public_id):
+    link = access.get_visible_or_404(
+        EvidenceLink.objects.filter(answer__in=access.visible_answers(request.user)).select_related(
+            "answer"
+        ),
+        public_id=public_id,
+    )
+    try:
+        services.evidence_link_withdraw(link=link, user=request.user)
+    except services.ServiceError as exc:
+        return _answer_page(
+            request,
+            _answer_or_404(request.user, link.answer.public_id),
+            error=exc.message,
+            status=exc.status,
+        )
+    messages.success(request, _("Tautan data dukung ditarik."))
+    return redirect("assessments:answer_detail", public_id=link.answer.public_id)
+
+
+@login_required
+@require_GET
+def evidence_download(request, public_id):
+    """Stream an evidence file to someone who may see its answer. Always an
+    attachment unless ?inline=1 for a PDF or an image (the reviewer's
+    preview); the stored type is sent with nosniff so browsers never guess."""
+    evidence = access.get_visible_or_404(access.visible_evidence(request.user), public_id=public_id)
+    inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_CONTENT_TYPES
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=safe_display_name(evidence.original_name),
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if evidence.content_type != "application/pdf":
+        # Nothing in an image or a download may run; PDF is left alone because
+        # browsers' built-in viewers need their own scripts.
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

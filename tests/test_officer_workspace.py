@@ -1,0 +1,441 @@
+"""The officer's workspace: my indicators, the answer page, saving and
+submitting, deadlines, locks, the audit trail, and outsiders seeing nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import (
+    Answer,
+    AnswerEvent,
+    AnswerState,
+    Assignment,
+    EventKind,
+    EvidenceLink,
+    PeriodState,
+)
+from tests.factories import (
+    AnswerFactory,
+    AssignmentFactory,
+    EvaluationPeriodFactory,
+    officer_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(answer):
+    return reverse("assessments:answer_detail", kwargs={"public_id": answer.public_id})
+
+
+def save(
+    client,
+    answer,
+    *,
+    level=3,
+    explanation="FAKTA: Pergub 4/2023. ANALISIS: lengkap.",
+    version=None,
+    action="save",
+):
+    data = {
+        "level": "" if level is None else level,
+        "explanation": explanation,
+        "version": answer.version if version is None else version,
+        "action": action,
+    }
+    return client.post(detail_url(answer), data)
+
+
+def text(response):
+    return response.content.decode()
+
+
+# --- my indicators -----------------------------------------------------------------
+
+
+def test_my_indicators_lists_own_answers_with_progress_and_time_left(client, officer_world):
+    w = officer_world
+    other = AssignmentFactory(period=w.period, responsible_opd=w.other_opd)
+    services.answers_ensure(period=w.period)
+    client.force_login(w.officer)
+    response = client.get(reverse("assessments:my_indicators"))
+    assert response.status_code == 200
+    body = text(response)
+    assert w.indicator.name in body
+    assert other.indicator.name not in body
+    assert "0 dari 1 diajukan" in body
+    assert "Sisa waktu pengisian" in body
+
+
+def test_my_indicators_filters_by_state(client, officer_world):
+    w = officer_world
+    second = AssignmentFactory(period=w.period, responsible_opd=w.opd)
+    services.answers_ensure(period=w.period)
+    Answer.objects.filter(indicator=second.indicator).update(state=AnswerState.SUBMITTED)
+    client.force_login(w.officer)
+    body = text(client.get(reverse("assessments:my_indicators"), {"state": "submitted"}))
+    assert second.indicator.name in body
+    assert w.indicator.name not in body
+    assert "1 dari 2 diajukan" in body
+
+
+def test_my_indicators_is_empty_for_outsiders_and_redirects_anonymous(client, officer_world):
+    w = officer_world
+    for user in (w.outsider, w.foreign):
+        client.force_login(user)
+        assert w.indicator.name not in text(client.get(reverse("assessments:my_indicators")))
+    client.logout()
+    response = client.get(reverse("assessments:my_indicators"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def _answers(period, opd, count):
+    for _ in range(count):
+        AssignmentFactory(period=period, responsible_opd=opd)
+    services.answers_ensure(period=period)
+
+
+def _list_queries(client, django_assert_max_num_queries, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("assessments:my_indicators"))
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+def test_my_indicators_query_count_does_not_grow(client, django_assert_max_num_queries):
+    small_period = EvaluationPeriodFactory()
+    from tests.factories import OPDFactory
+
+    small_opd = OPDFactory(instansi=small_period.instansi)
+    _answers(small_period, small_opd, 5)
+    big_period = EvaluationPeriodFactory()
+    big_opd = OPDFactory(instansi=big_period.instansi)
+    _answers(big_period, big_opd, 47)
+    big_answers = Answer.objects.filter(period=big_period)
+    for i, answer in enumerate(big_answers):
+        Answer.objects.filter(pk=answer.pk).update(proposed_level=1 + i % 5)
+    small_count, _ = _list_queries(client, django_assert_max_num_queries, officer_of(small_opd))
+    big_count, response = _list_queries(client, django_assert_max_num_queries, officer_of(big_opd))
+    assert text(response).count("/jawaban/") == 47
+    assert big_count == small_count
+    with django_assert_max_num_queries(small_count):
+        client.get(reverse("assessments:my_indicators"))
+
+
+# --- answer page -------------------------------------------------------------------------
+
+
+def test_answer_page_shows_question_criteria_level_names_and_last_year(client, officer_world):
+    w = officer_world
+    previous = EvaluationPeriodFactory(
+        instansi=w.period.instansi,
+        year=w.period.year - 1,
+        framework=w.framework,
+        state=PeriodState.CLOSED,
+    )
+    AnswerFactory(
+        period=previous,
+        indicator=w.indicator,
+        opd=w.other_opd,
+        proposed_level=4,
+        validated_level=3,
+        final_level=2,
+        explanation="Tahun lalu: Pergub 4/2023.",
+    )
+    client.force_login(w.officer)
+    response = client.get(detail_url(w.answer))
+    assert response.status_code == 200
+    body = text(response)
+    assert w.indicator.question in body
+    for level in range(1, 6):
+        assert f"Kriteria tingkat {level}" in body
+    assert "Terdefinisi" in body
+    assert "Tahun lalu: Pergub 4/2023." in body
+    assert "FAKTA" in body and "ANALISIS" in body
+    assert 'name="version"' in body
+    assert "js/answer.js" in body
+    assert "disimpan otomatis di peramban" in body
+
+
+def test_officer_saves_a_draft(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=3)
+    assert response.status_code == 302
+    answer = Answer.objects.get(pk=w.answer.pk)
+    assert answer.proposed_level == 3
+    assert answer.explanation.startswith("FAKTA")
+    assert answer.version == 2
+    assert answer.state == AnswerState.DRAFT
+    assert answer.updated_by == w.officer
+    events = AnswerEvent.objects.filter(answer=answer, kind=EventKind.SAVED)
+    level_event = events.get(field="proposed_level")
+    assert (level_event.value_before, level_event.value_after) == ("", "3")
+    assert level_event.actor == w.officer
+    assert events.get(field="explanation").value_after.startswith("FAKTA")
+    page = text(client.get(detail_url(answer)))
+    assert "Draf jawaban disimpan." in page
+    assert "Tingkat usulan" in page
+
+
+def test_saving_again_records_before_and_after(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    save(client, w.answer, level=2)
+    answer = Answer.objects.get(pk=w.answer.pk)
+    save(client, answer, level=4)
+    event = AnswerEvent.objects.filter(field="proposed_level").last()
+    assert (event.value_before, event.value_after) == ("2", "4")
+
+
+def test_save_and_submit_then_read_only(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=3, action="submit")
+    assert response.status_code == 302
+    answer = Answer.objects.get(pk=w.answer.pk)
+    assert answer.state == AnswerState.SUBMITTED
+    assert answer.submitted_at is not None
+    event = AnswerEvent.objects.get(answer=answer, kind=EventKind.SUBMITTED)
+    assert (event.state_before, event.state_after) == ("draft", "submitted")
+    page = text(client.get(detail_url(answer)))
+    assert 'id="answer-form"' not in page
+    assert "hanya dapat dibaca" in page
+    # Edit after submission is refused and changes nothing.
+    response = save(client, answer, level=5)
+    assert response.status_code == 409
+    assert "sudah diajukan" in text(response)
+    assert Answer.objects.get(pk=answer.pk).proposed_level == 3
+
+
+def test_submit_requires_level_and_explanation(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=None, explanation="  ", action="submit")
+    assert response.status_code == 400
+    assert "Pilih tingkat dan isi penjelasan" in text(response)
+    assert Answer.objects.get(pk=w.answer.pk).state == AnswerState.DRAFT
+
+
+def test_submit_view_with_version(client, officer_world):
+    w = officer_world
+    answer = services.answer_save(
+        answer=w.answer, user=w.officer, level=2, explanation="FAKTA", expected_version=1
+    )
+    client.force_login(w.officer)
+    url = reverse("assessments:answer_submit", kwargs={"public_id": answer.public_id})
+    assert client.post(url, {"version": 1}).status_code == 409  # stale
+    assert client.post(url, {"version": answer.version}).status_code == 302
+    assert Answer.objects.get(pk=answer.pk).state == AnswerState.SUBMITTED
+
+
+def test_submit_all_reports_not_ready(client, officer_world):
+    w = officer_world
+    second = AssignmentFactory(period=w.period, responsible_opd=w.opd)
+    services.answers_ensure(period=w.period)
+    services.answer_save(
+        answer=w.answer, user=w.officer, level=2, explanation="FAKTA", expected_version=1
+    )
+    client.force_login(w.officer)
+    response = client.post(reverse("assessments:submit_all"), {"period": w.period.pk}, follow=True)
+    body = text(response)
+    assert "1 jawaban diajukan." in body
+    assert f"indikator {second.indicator.code}" in body
+    assert Answer.objects.get(pk=w.answer.pk).state == AnswerState.SUBMITTED
+    assert Answer.objects.get(indicator=second.indicator).state == AnswerState.DRAFT
+
+
+def test_save_after_deadline_is_refused(client, officer_world):
+    w = officer_world
+    w.period.fill_closes_at = timezone.now() - timedelta(minutes=1)
+    w.period.save()
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=3)
+    assert response.status_code == 403
+    assert "batas pengisian telah lewat" in text(response)
+    answer = Answer.objects.get(pk=w.answer.pk)
+    assert (answer.proposed_level, answer.explanation, answer.version) == (None, "", 1)
+    assert not AnswerEvent.objects.exists()
+
+
+def test_save_when_period_not_open_is_refused(client, officer_world):
+    w = officer_world
+    w.period.state = PeriodState.IN_REVIEW
+    w.period.save()
+    client.force_login(w.officer)
+    assert save(client, w.answer).status_code == 403
+    assert Answer.objects.get(pk=w.answer.pk).version == 1
+
+
+@pytest.mark.parametrize("level", [0, 6, -1, "x", 99])
+def test_out_of_range_level_is_refused(client, officer_world, level):
+    w = officer_world
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=level)
+    assert response.status_code == 400
+    assert "Pilih tingkat yang tersedia" in text(response)
+    assert Answer.objects.get(pk=w.answer.pk).proposed_level is None
+
+
+def test_service_refuses_out_of_range_level(officer_world):
+    w = officer_world
+    with pytest.raises(services.InvalidLevel):
+        services.answer_save(
+            answer=w.answer, user=w.officer, level=6, explanation="", expected_version=1
+        )
+    assert Answer.objects.get(pk=w.answer.pk).version == 1
+
+
+def test_stale_form_shows_conflict_with_both_versions(client, officer_world):
+    w = officer_world
+    services.answer_save(
+        answer=w.answer,
+        user=w.colleague,
+        level=4,
+        explanation="Versi rekan: Perda 1/2024",
+        expected_version=1,
+    )
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=2, explanation="Versi saya: SK 5/2024", version=1)
+    assert response.status_code == 409
+    body = text(response)
+    assert "telah diubah orang lain" in body
+    assert "Versi rekan: Perda 1/2024" in body  # the newer version
+    assert "Versi saya: SK 5/2024" in body  # what the user typed, not lost
+    assert 'name="version" value="2"' in body
+    answer = Answer.objects.get(pk=w.answer.pk)
+    assert (answer.proposed_level, answer.explanation) == (4, "Versi rekan: Perda 1/2024")
+    # Saving again from the conflict page is a deliberate overwrite.
+    response = save(client, answer, level=2, explanation="Versi saya: SK 5/2024", version=2)
+    assert response.status_code == 302
+    assert Answer.objects.get(pk=w.answer.pk).explanation == "Versi saya: SK 5/2024"
+
+
+def test_returned_answer_can_be_edited_again(client, officer_world):
+    w = officer_world
+    Answer.objects.filter(pk=w.answer.pk).update(state=AnswerState.RETURNED, version=5)
+    client.force_login(w.officer)
+    answer = Answer.objects.get(pk=w.answer.pk)
+    assert save(client, answer, level=3, action="submit").status_code == 302
+    event = AnswerEvent.objects.get(kind=EventKind.SUBMITTED)
+    assert (event.state_before, event.state_after) == ("returned", "submitted")
+
+
+def test_audit_trail_is_shown_on_the_answer_page(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    save(client, w.answer, level=3)
+    body = text(client.get(detail_url(w.answer)))
+    assert "Riwayat perubahan" in body
+    assert "Tingkat usulan" in body
+    assert "– → 3" in body
+
+
+def test_evidence_links_add_and_withdraw(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    url = reverse("assessments:evidence_link_add", kwargs={"public_id": w.answer.public_id})
+    response = client.post(url, {"url": "javascript:alert(1)", "note": ""})
+    assert response.status_code == 400
+    assert not EvidenceLink.objects.exists()
+    response = client.post(url, {"url": "https://layanan.example.go.id", "note": "akun uji: demo"})
+    assert response.status_code == 302
+    link = EvidenceLink.objects.get()
+    event = AnswerEvent.objects.get(kind=EventKind.EVIDENCE_ADDED, field="evidence_link")
+    assert "akun uji" in event.value_after
+    withdraw = reverse("assessments:evidence_link_withdraw", kwargs={"public_id": link.public_id})
+    client.force_login(w.outsider)
+    assert client.post(withdraw).status_code == 404
+    client.force_login(w.officer)
+    assert client.post(withdraw).status_code == 302
+    link.refresh_from_db()
+    assert link.withdrawn_at is not None
+    assert AnswerEvent.objects.filter(kind=EventKind.EVIDENCE_WITHDRAWN).count() == 1
+
+
+# --- outsiders ---------------------------------------------------------------------------
+
+
+def officer_urls(answer):
+    kw = {"public_id": answer.public_id}
+    return [
+        ("get", reverse("assessments:answer_detail", kwargs=kw)),
+        ("post", reverse("assessments:answer_detail", kwargs=kw)),
+        ("post", reverse("assessments:answer_submit", kwargs=kw)),
+        ("post", reverse("assessments:evidence_upload", kwargs=kw)),
+        ("post", reverse("assessments:evidence_link_add", kwargs=kw)),
+    ]
+
+
+def test_outsiders_get_404_on_every_answer_view(client, officer_world):
+    w = officer_world
+    for user in (w.outsider, w.foreign):
+        client.force_login(user)
+        for method, url in officer_urls(w.answer):
+            response = getattr(client, method)(url, {"version": 1, "level": 3})
+            assert response.status_code == 404, (user, method, url)
+    assert Answer.objects.get(pk=w.answer.pk).version == 1
+
+
+def test_submit_all_of_a_foreign_period_is_404(client, officer_world):
+    w = officer_world
+    client.force_login(w.foreign)
+    response = client.post(reverse("assessments:submit_all"), {"period": w.period.pk})
+    assert response.status_code == 404
+
+
+def test_anonymous_is_redirected_to_login(client, officer_world):
+    w = officer_world
+    for method, url in officer_urls(w.answer):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_reviewer_sees_the_answer_read_only_and_cannot_save(client, officer_world):
+    w = officer_world
+    client.force_login(w.reviewer)
+    response = client.get(detail_url(w.answer))
+    assert response.status_code == 200
+    assert 'id="answer-form"' not in text(response)
+    response = save(client, w.answer, level=3)
+    assert response.status_code == 403
+    assert Answer.objects.get(pk=w.answer.pk).version == 1
+
+
+def test_contributor_may_add_evidence_links_but_not_edit(client, officer_world):
+    w = officer_world
+    w.assignment.contributors.add(w.other_opd)
+    client.force_login(w.outsider)
+    assert client.get(detail_url(w.answer)).status_code == 200
+    assert save(client, w.answer).status_code == 403
+    url = reverse("assessments:evidence_link_add", kwargs={"public_id": w.answer.public_id})
+    assert client.post(url, {"url": "https://contoh.go.id"}).status_code == 302
+    body = text(client.get(reverse("assessments:my_indicators")))
+    assert "kontributor" in body
+
+
+# --- answers_ensure --------------------------------------------------------------------
+
+
+def test_answers_ensure_is_idempotent_and_follows_untouched_reassignment(officer_world):
+    w = officer_world
+    assert services.answers_ensure(period=w.period) == 0
+    extra = AssignmentFactory(period=w.period, responsible_opd=w.opd)
+    assert services.answers_ensure(period=w.period) == 1
+    Assignment.objects.filter(pk=extra.pk).update(responsible_opd=w.other_opd)
+    Assignment.objects.filter(pk=w.assignment.pk).update(responsible_opd=w.other_opd)
+    services.answer_save(
+        answer=w.answer, user=w.officer, level=1, explanation="", expected_version=1
+    )
+    services.answers_ensure(period=w.period)
+    assert Answer.objects.get(indicator=extra.indicator).opd == w.other_opd
+    assert Answer.objects.get(pk=w.answer.pk).opd == w.opd  # work stays where it was done
