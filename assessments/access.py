@@ -178,3 +178,24 @@ def visible_notifications(user):
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+def administrable_instansi(user) -> QuerySet[Instansi]:
+    """Instansi a user manages: where they are administrator, plus the
+    kabupaten/kota registered under a province they administer (the province
+    registers them and may set up their first accounts)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Instansi.objects.all()
+    own = scope.instansi_ids(Role.ADMINISTRATOR)
+    return Instansi.objects.filter(Q(id__in=own) | Q(parent_id__in=own))
+
+
+def administrable_periods(user) -> QuerySet[EvaluationPeriod]:
+    return EvaluationPeriod.objects.filter(instansi__in=administrable_instansi(user))
+
+
+def is_administrator(user) -> bool:
+    """For the navigation: does the user administer any instansi?"""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.instansi_ids(Role.ADMINISTRATOR))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("assessments.urls", namespace="assessments")),
     path("verifikasi/", include("assessments.urls_review", namespace="review")),
     path("notifikasi/", include("assessments.urls_notifications", namespace="notifications")),
+    path("manage/", include("assessments.urls_admin", namespace="manage")),
     path("api/v1/", include(("spbe_portal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
