@@ -86,3 +86,8 @@ def _enqueue_once(period_id: int) -> None:
 def snapshot_enqueue_now(*, period_id: int) -> None:
     """The dashboard's "Hitung ulang": runs as soon as a worker is free."""
     transaction.on_commit(lambda: snapshot_recompute.delay(period_id))
+
+
+# Report rendering lives in its own module; importing it here is what lets
+# Celery's autodiscovery (which imports <app>.tasks) register it.
+from reports.report_tasks import report_render  # noqa: E402, F401

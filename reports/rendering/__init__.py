@@ -1,0 +1,38 @@
+"""Turning a report's data into a file: PDF (WeasyPrint) or XLSX (openpyxl).
+Used by the worker's task and by `manage.py render_report` alike."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+
+from reports.models import ReportFormat, ReportKind
+
+CONTENT_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render_report(*, period, basis: str, kind: str, opd=None, fmt: str) -> bytes:
+    """The finished file's bytes. Imports are local: WeasyPrint and pandas are
+    heavy, and only the worker (or the command) ever needs them."""
+    from reports.report_data import report_data
+
+    kind = ReportKind(kind)
+    data = report_data(period=period, basis=basis, opd=opd if kind == ReportKind.OPD else None)
+    if ReportFormat(fmt) == ReportFormat.PDF:
+        from reports.rendering.pdf import render_pdf
+
+        return render_pdf(data, kind)
+    from reports.rendering.excel import render_xlsx
+
+    return render_xlsx(data)
+
+
+def report_filename(*, period, basis: str, kind: str, opd=None, fmt: str) -> str:
+    """A readable download name, e.g. laporan-instansi-kaltim-2024-final.pdf."""
+    parts = [kind, period.instansi.code, str(period.year)]
+    if opd is not None:
+        parts.append(opd.code)
+    parts.append(basis)
+    return f"spbe-{slugify('-'.join(parts))}.{ReportFormat(fmt).value}"
