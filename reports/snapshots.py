@@ -83,7 +83,7 @@ def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluati
     usable = {
         code: level
         for code, level in levels.items()
-        if code in known and spec.level_min <= level <= spec.level_max
+        if code in known and spec.value_floor <= level <= spec.level_max
     }
     missing = [code for code in spec.indicator_codes if code not in usable]
     if missing:

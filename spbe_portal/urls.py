@@ -26,6 +26,7 @@ urlpatterns = [
     path("verifikasi/", include("assessments.urls_review", namespace="review")),
     path("notifikasi/", include("assessments.urls_notifications", namespace="notifications")),
     path("manage/", include("assessments.urls_admin", namespace="manage")),
+    path("results/", include("reports.urls", namespace="reports")),
     path("api/v1/", include(("spbe_portal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

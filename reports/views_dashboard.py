@@ -1,0 +1,316 @@
+"""The results dashboard for leadership, reviewers and administrators of an
+instansi: index, domains and aspects, trend, the three bases side by side,
+OPD progress and open points. Numbers come from stored snapshots; a missing
+or stale snapshot is shown as "being computed", never computed in the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.access import (
+    INSTANSI_WIDE_ROLES,
+    can_read_results,
+    get_visible_or_404,
+    scope_for,
+    visible_periods,
+)
+from assessments.models import OPD, EvaluationPeriod
+from indicators import scoring
+from reports.models import Basis, IndexSnapshot
+from reports.opd_figures import opd_figures, period_indicator_rows, ranked_by_open_points
+from reports.snapshots import BASES, current_digests
+from reports.tasks import snapshot_enqueue_now
+
+# The basis shown first: the most authoritative one that has a result.
+PREFERENCE = (Basis.FINAL, Basis.VALIDATED, Basis.SELF)
+
+
+def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
+    """404 for a period the user cannot see at all, 403 for one they see
+    but whose results they may not read (officers)."""
+    period = get_visible_or_404(
+        visible_periods(user).select_related("instansi", "framework"),
+        instansi__code=instansi,
+        year=year,
+    )
+    if not can_read_results(user, period.instansi_id):
+        raise PermissionDenied
+    return period
+
+
+def as_decimal(display: str | None) -> Decimal | None:
+    return Decimal(display) if display else None
+
+
+def rounded(value: Fraction | None) -> Decimal | None:
+    """Half-up to two places from the exact value, as published results are."""
+    return None if value is None else Decimal(scoring.display(value))
+
+
+@dataclass
+class BasisCard:
+    basis: str
+    label: str
+    snapshot: IndexSnapshot | None
+    fresh: bool
+
+    @property
+    def status(self) -> str:
+        if self.snapshot is None or not self.fresh:
+            return "computing"
+        return "complete" if self.snapshot.complete else "incomplete"
+
+    @property
+    def index(self) -> Decimal | None:
+        return as_decimal(self.snapshot.index_display) if self.snapshot else None
+
+
+def basis_cards(period, snapshots, digests) -> dict[str, BasisCard]:
+    cards = {}
+    for basis in BASES:
+        snap = snapshots.get((period.pk, basis))
+        fresh = snap is not None and snap.inputs_sha256 == digests.get(basis)
+        cards[basis] = BasisCard(basis=basis, label=Basis(basis).label, snapshot=snap, fresh=fresh)
+    return cards
+
+
+def chosen_basis(requested: str | None, cards: dict[str, BasisCard]) -> str:
+    if requested in BASES:
+        return requested
+    for basis in PREFERENCE:
+        card = cards[basis]
+        if card.snapshot is not None and card.snapshot.complete:
+            return basis
+    return Basis.SELF
+
+
+def score_rows(items, values: dict) -> list[dict]:
+    rows = []
+    for item in items:
+        value = values.get(item.code) or {}
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "value": as_decimal(value.get("display")),
+                "predicate": value.get("predicate", ""),
+            }
+        )
+    return rows
+
+
+def chart(kind: str, labels, datasets, *, max_value=None, title="") -> dict:
+    """Chart data for static/js/charts.js; numbers as plain floats."""
+    return {
+        "kind": kind,
+        "title": title,
+        "labels": [str(label) for label in labels],
+        "max": max_value,
+        "datasets": [
+            {"label": str(label), "data": [None if v is None else float(v) for v in data]}
+            for label, data in datasets
+        ],
+    }
+
+
+@login_required
+@require_GET
+def results_home(request):
+    """The latest period whose results the user may read."""
+    scope = scope_for(request.user)
+    periods = visible_periods(request.user).select_related("instansi").order_by("-year")
+    if not scope.is_superuser:
+        periods = periods.filter(instansi_id__in=scope.instansi_ids(*INSTANSI_WIDE_ROLES))
+    period = periods.first()
+    if period is None:
+        raise PermissionDenied
+    return redirect("reports:dashboard", instansi=period.instansi.code, year=period.year)
+
+
+@login_required
+@require_GET
+def dashboard(request, instansi: str, year: int):
+    period = readable_period_or_404(request.user, instansi, year)
+    framework = period.framework
+    periods = list(
+        EvaluationPeriod.objects.filter(instansi_id=period.instansi_id)
+        .select_related("framework")
+        .order_by("year")
+    )
+    snapshots = {
+        (s.period_id, s.basis): s
+        for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
+    }
+    cards = basis_cards(period, snapshots, current_digests(period))
+    basis = chosen_basis(request.GET.get("basis"), cards)
+    main = cards[basis]
+    spec = framework.to_spec()
+    domains = list(framework.domains.all())
+    aspects = list(framework.aspects.all())
+
+    main_values = main.snapshot if main.snapshot and main.snapshot.complete else None
+    domain_rows = score_rows(domains, main_values.domains if main_values else {})
+    aspect_rows = score_rows(aspects, main_values.aspects if main_values else {})
+
+    comparison = _comparison(domains, cards)
+    trend = _trend(periods, snapshots)
+    opd_rows = _opd_rows(period, spec, basis)
+
+    charts = {
+        "domains": chart(
+            "bar",
+            [r["code"] for r in domain_rows],
+            [(Basis(basis).label, [r["value"] for r in domain_rows])],
+            max_value=spec.level_max,
+        ),
+        "aspects": chart(
+            "bar",
+            [r["code"] for r in aspect_rows],
+            [(Basis(basis).label, [r["value"] for r in aspect_rows])],
+            max_value=spec.level_max,
+        ),
+        "radar": chart(
+            "radar",
+            [r["code"] for r in aspect_rows],
+            [(Basis(basis).label, [r["value"] for r in aspect_rows])],
+            max_value=spec.level_max,
+        ),
+        "comparison": chart(
+            "bar",
+            [row["label"] for row in comparison],
+            [
+                (cards[b].label, [row["values"][i] for row in comparison])
+                for i, b in enumerate(BASES)
+            ],
+            max_value=spec.level_max,
+        ),
+        "trend": chart(
+            "line",
+            [row["period"].year for row in trend],
+            [(Basis(b).label, [row["values"][i] for row in trend]) for i, b in enumerate(BASES)],
+            max_value=spec.level_max,
+        ),
+        "progress": chart(
+            "stacked",
+            [row["opd"].short_name for row in opd_rows["progress"]],
+            [
+                (_("Tervalidasi"), [row["validated"] for row in opd_rows["progress"]]),
+                (_("Diajukan"), [row["submitted_only"] for row in opd_rows["progress"]]),
+                (_("Diisi, belum diajukan"), [row["draft"] for row in opd_rows["progress"]]),
+                (_("Belum diisi"), [row["empty"] for row in opd_rows["progress"]]),
+            ],
+        ),
+        "open_points": chart(
+            "hbar",
+            [row["opd"].short_name for row in opd_rows["ranking"]],
+            [(_("Poin terbuka"), [row["open_points"] for row in opd_rows["ranking"]])],
+        ),
+    }
+
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "period": period,
+            "periods": periods,
+            "basis": basis,
+            "bases": [(b, Basis(b).label) for b in BASES],
+            "cards": [cards[b] for b in BASES],
+            "main": main,
+            "any_stale": any(not c.fresh for c in cards.values()),
+            "domain_rows": domain_rows,
+            "aspect_rows": aspect_rows,
+            "comparison": comparison,
+            "trend": trend,
+            "progress": opd_rows["progress"],
+            "ranking": opd_rows["ranking"],
+            "charts": charts,
+            "level_max": spec.level_max,
+        },
+    )
+
+
+def _comparison(domains, cards) -> list[dict]:
+    def value(card, code=None):
+        snap = card.snapshot
+        if snap is None or not snap.complete:
+            return None
+        if code is None:
+            return as_decimal(snap.index_display)
+        return as_decimal((snap.domains.get(code) or {}).get("display"))
+
+    rows = [{"label": _("Indeks SPBE"), "values": [value(cards[b]) for b in BASES]}]
+    rows += [
+        {"label": f"{d.code} {d.name}", "values": [value(cards[b], d.code) for b in BASES]}
+        for d in domains
+    ]
+    return rows
+
+
+def _trend(periods, snapshots) -> list[dict]:
+    rows = []
+    for p in periods:
+        values = []
+        for basis in BASES:
+            snap = snapshots.get((p.pk, basis))
+            values.append(as_decimal(snap.index_display) if snap and snap.complete else None)
+        rows.append({"period": p, "framework": p.framework, "values": values})
+    return rows
+
+
+def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
+    figures = opd_figures(spec, period_indicator_rows(period.pk), basis)
+    opds = OPD.objects.filter(pk__in=figures.keys()).in_bulk()
+    progress = []
+    for fig in sorted(figures.values(), key=lambda f: opds[f.opd_id].short_name):
+        # A submitted answer normally has a level; max() keeps odd data from going negative.
+        filled = max(fig.answered, fig.submitted)
+        progress.append(
+            {
+                "opd": opds[fig.opd_id],
+                "assigned": fig.assigned,
+                "answered": fig.answered,
+                "submitted": fig.submitted,
+                "validated": fig.validated,
+                "submitted_only": fig.submitted - fig.validated,
+                "draft": filled - fig.submitted,
+                "empty": fig.assigned - filled,
+                "validated_pct": round(100 * fig.validated / fig.assigned) if fig.assigned else 0,
+            }
+        )
+    ranking = [
+        {
+            "opd": opds[fig.opd_id],
+            "assigned": fig.assigned,
+            "average": rounded(fig.weighted_average),
+            "points": Decimal(scoring.display(fig.points, 4)),
+            "open_points": Decimal(scoring.display(fig.open_points, 4)),
+            "missing": fig.missing,
+        }
+        for fig in ranked_by_open_points(figures)
+    ]
+    return {"progress": progress, "ranking": ranking}
+
+
+@login_required
+@require_POST
+def recompute(request, instansi: str, year: int):
+    period = readable_period_or_404(request.user, instansi, year)
+    snapshot_enqueue_now(period_id=period.pk)
+    messages.info(
+        request,
+        _("Perhitungan ulang indeks dijadwalkan. Muat ulang halaman ini sebentar lagi."),
+    )
+    url = reverse("reports:dashboard", kwargs={"instansi": instansi, "year": year})
+    basis = request.POST.get("basis")
+    return redirect(f"{url}?basis={basis}" if basis in BASES else url)
