@@ -36,6 +36,7 @@ migrate: messages
 
 run: export DEBUG ?= true
 run: migrate
+	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spbe_portal

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AnswerEvent, Assignment, EvaluationPeriod, EventKind
+from assessments.services import answers_ensure
 
 BASIS_FIELDS = {
     "self": "proposed_level",
@@ -162,7 +163,7 @@ def levels_import(
     field = BASIS_FIELDS[basis]
     codes = dict(period.framework.indicators.values_list("code", "id"))
     wanted = {codes[row.indicator] for row in rows}
-    created = _answers_create_missing(period=period)
+    created = answers_ensure(period=period)
     answers = {
         a.indicator_id: a
         for a in Answer.objects.select_for_update().filter(period=period, indicator_id__in=wanted)
@@ -204,19 +205,6 @@ def levels_import(
         created=created,
         unchanged=len(rows) - len(changed_answers),
     )
-
-
-def _answers_create_missing(*, period: EvaluationPeriod) -> int:
-    """Answers for every assigned indicator that has none yet. A private
-    path until the officer side's answers_ensure is the shared one."""
-    existing = Answer.objects.filter(period=period).values("indicator_id")
-    missing = Assignment.objects.filter(period=period).exclude(indicator_id__in=existing)
-    new = [
-        Answer(period=period, indicator_id=a.indicator_id, opd_id=a.responsible_opd_id)
-        for a in missing
-    ]
-    Answer.objects.bulk_create(new)
-    return len(new)
 
 
 def _event(answer, user, field, before, after, explanation_changed, basis, row):
