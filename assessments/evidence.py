@@ -138,8 +138,9 @@ def safe_display_name(name: str | None) -> str:
     with the extension kept. Storage never uses it."""
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
+    name = re.sub(r"\s+", " ", name)
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
-    name = re.sub(r"\s+", " ", name).strip(" .")
+    name = re.sub(r" +", " ", name).strip(" .")
     if not name:
         return _("berkas")
     if len(name) <= DISPLAY_NAME_MAX:
