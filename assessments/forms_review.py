@@ -66,6 +66,7 @@ class AdjustForm(DecisionForm):
     level = forms.TypedChoiceField(
         label=_("Tingkat tervalidasi"),
         coerce=int,
+        error_messages={"required": _("Pilih tingkat tervalidasi.")},
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     justification = forms.CharField(
@@ -75,13 +76,17 @@ class AdjustForm(DecisionForm):
         error_messages={"required": _("Justifikasi penyesuaian tingkat wajib diisi.")},
     )
 
-    def __init__(self, *args, framework, proposed_level=None, **kwargs):
+    def __init__(self, *args, framework, proposed_level=None, level_names=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.proposed_level = proposed_level
+        level_names = level_names or {}
+        # No level preselected: an adjustment is always a deliberate choice.
         self.fields["level"].choices = [
-            (level, str(level))
-            for level in range(framework.level_min, framework.level_max + 1)
-            if level != proposed_level
+            ("", _("– pilih tingkat –")),
+            *(
+                (level, f"{level} – {level_names[level]}" if level in level_names else str(level))
+                for level in range(framework.level_min, framework.level_max + 1)
+                if level != proposed_level
+            ),
         ]
 
 

@@ -139,16 +139,20 @@ def _safe_next(request, candidate: str | None) -> str:
     return reverse("review:queue")
 
 
+def _level_names(answer) -> dict[int, str]:
+    return dict(
+        LevelName.objects.filter(
+            framework=answer.period.framework, capability=answer.indicator.capability
+        ).values_list("level", "name")
+    )
+
+
 def _render_detail(request, answer, *, forms=None, error=None, status=200, current=None):
     framework = answer.period.framework
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     initial = {"version": answer.version, "next": next_url}
     forms = forms or {}
-    level_names = dict(
-        LevelName.objects.filter(
-            framework=framework, capability=answer.indicator.capability
-        ).values_list("level", "name")
-    )
+    level_names = _level_names(answer)
     criteria = [
         {
             "level": c.level,
@@ -196,6 +200,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
             auto_id="adjust_%s",
             framework=framework,
             proposed_level=answer.proposed_level,
+            level_names=level_names,
         ),
         "return_form": forms.get("return") or ReturnForm(initial=initial, auto_id="return_%s"),
         "error": error,
@@ -228,7 +233,11 @@ def review_decide(request, public_id, decision):
     form_class = DECISIONS[decision]
     kwargs = {}
     if form_class is AdjustForm:
-        kwargs = {"framework": answer.period.framework, "proposed_level": answer.proposed_level}
+        kwargs = {
+            "framework": answer.period.framework,
+            "proposed_level": answer.proposed_level,
+            "level_names": _level_names(answer),
+        }
     form = form_class(request.POST, auto_id=f"{decision}_%s", **kwargs)
     if not form.is_valid():
         return _render_detail(

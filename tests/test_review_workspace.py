@@ -259,6 +259,18 @@ def test_adjust_to_a_level_out_of_range_is_refused(client, world):
     assert world.answer.state == AnswerState.SUBMITTED
 
 
+@pytest.mark.parametrize("level", ["", 3])
+def test_adjust_needs_a_level_other_than_the_proposed_one(client, world, level):
+    client.force_login(world.reviewer)
+    response = client.post(
+        url("adjust", world.answer), {"version": 1, "level": level, "justification": "x"}
+    )
+    assert response.status_code == 400
+    world.answer.refresh_from_db()
+    assert world.answer.state == AnswerState.SUBMITTED
+    assert not AnswerEvent.objects.exists()
+
+
 def test_return_sends_the_answer_back_with_reason_and_comment(
     client, world, celery_eager, django_capture_on_commit_callbacks, mailoutbox
 ):
