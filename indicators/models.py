@@ -5,7 +5,7 @@ predicate bands. Nothing here knows how many of each there are."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators import scoring
+from indicators import external, scoring
 
 
 class CapabilityType(models.TextChoices):
@@ -190,6 +190,15 @@ class Indicator(models.Model):
     @property
     def is_external(self) -> bool:
         return bool(self.external_source)
+
+    def external_level(self, score) -> external.ExternalLevel:
+        """The level an entered external score gives (None: 1, waiting).
+        Reads self.framework: use with_catalogue() when looping."""
+        if not self.is_external:
+            raise ValueError(f"Indikator {self.code} tidak bernilai eksternal.")
+        return external.level_for(
+            score, self.external_upper_bounds, first_level=self.framework.level_min
+        )
 
 
 class EvidenceItem(models.Model):

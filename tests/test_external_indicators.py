@@ -105,3 +105,27 @@ def test_malformed_bounds_are_refused(bounds):
 
 def test_first_level_follows_the_framework():
     assert external.level_for("2", ["1", "2", "3"], first_level=0).level == 1
+
+
+EXTERNALS = ("I5", "I6", "I7")
+
+
+@pytest.mark.django_db
+def test_loaded_indicators_read_their_own_bounds():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from indicators.models import Indicator
+
+    call_command("load_framework", "pemdi-2026", stdout=StringIO())
+    by_code = {i.code: i for i in Indicator.objects.with_catalogue().filter(code__in=EXTERNALS)}
+
+    assert by_code["I5"].external_level("62.5").level == 3
+    assert by_code["I6"].external_level("4.0").level == 4
+    assert by_code["I7"].external_level("4.21").level == 5
+    waiting = by_code["I7"].external_level(None)
+    assert (waiting.level, waiting.waiting) == (1, True)
+    local = Indicator.objects.get(framework__code="pemdi-2026", code="I1")
+    with pytest.raises(ValueError, match="tidak bernilai eksternal"):
+        local.external_level("1")
