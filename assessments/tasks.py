@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 # smallest threshold reached wins, so a late-opened period gets one notice.
 REMINDER_THRESHOLDS = (1, 3)
 UNSUBMITTED = (AnswerState.DRAFT, AnswerState.RETURNED)
+SWEEP_GRACE = timedelta(minutes=10)
+SWEEP_BATCH = 500
 
 
 @shared_task(
@@ -69,6 +71,19 @@ def notification_emails_send(notification_ids: list[int]) -> int:
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return sent
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def notification_emails_sweep() -> int:
+    """Send e-mails that were never sent: the task enqueued after commit is
+    lost when the broker is down at that moment. Recent ones are left to it."""
+    cutoff = timezone.now() - SWEEP_GRACE
+    ids = list(
+        Notification.objects.filter(emailed_at__isnull=True, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    return notification_emails_send(ids) if ids else 0
 
 
 def _portal_url(path: str) -> str:

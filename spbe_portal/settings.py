@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.deadline_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Notification e-mails whose enqueueing failed (broker down) are sent later.
+    "assessments-notification-emails-sweep": {
+        "task": "assessments.tasks.notification_emails_sweep",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------

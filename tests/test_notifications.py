@@ -18,7 +18,11 @@ from assessments.models import (
     ReturnReason,
     Role,
 )
-from assessments.tasks import deadline_reminders_send, notification_emails_send
+from assessments.tasks import (
+    deadline_reminders_send,
+    notification_emails_send,
+    notification_emails_sweep,
+)
 from tests.factories import (
     AnswerFactory,
     EvaluationPeriodFactory,
@@ -141,12 +145,23 @@ def test_email_task_sends_each_notification_once(world, mailoutbox):
     assert silent.emailed_at is not None
 
 
+def test_sweep_sends_old_unsent_emails_only(world, mailoutbox):
+    old, recent = make_notes(world.officer, 2)
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert notification_emails_sweep() == 1
+    assert notification_emails_sweep() == 0
+    recent.refresh_from_db()
+    assert recent.emailed_at is None
+    assert len(mailoutbox) == 1
+
+
 def test_tasks_have_time_limits_and_the_reminder_is_scheduled():
-    for task in (deadline_reminders_send, notification_emails_send):
+    for task in (deadline_reminders_send, notification_emails_send, notification_emails_sweep):
         assert task.time_limit and task.soft_time_limit
         assert task.soft_time_limit < task.time_limit
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "assessments.tasks.deadline_reminders_send" in tasks
+    assert "assessments.tasks.notification_emails_sweep" in tasks
 
 
 # --- deadline reminders --------------------------------------------------------------
