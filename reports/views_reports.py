@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.access import get_visible_or_404, visible_periods
+from assessments.access import can_read_results, get_visible_or_404, visible_periods
 from reports.forms_reports import ReportRequestForm
 from reports.jobs import (
     report_job_request,
@@ -104,7 +104,11 @@ def report_list(request, instansi: str, year: int):
             initial={"idempotency_key": uuid.uuid4().hex, "fmt": "pdf", "basis": "validated"},
         )
         status = 200
-    context = {"form": form, **jobs_context(request, period)}
+    context = {
+        "form": form,
+        "can_read_results": can_read_results(request.user, period.instansi_id),
+        **jobs_context(request, period),
+    }
     return render(request, "reports/report_list.html", context, status=status)
 
 
