@@ -55,6 +55,11 @@ def _period(instansi: Instansi, year: int) -> EvaluationPeriod:
     )
 
 
+def _posted(request):
+    """Bound data for a POST, even an empty one (an empty QueryDict is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -100,7 +105,7 @@ def opd_list(request, code):
 def opd_edit(request, code, pk=None):
     instansi = _instansi(request, code)
     opd = get_visible_or_404(instansi.opds.all(), pk=pk) if pk is not None else None
-    form = OPDForm(request.POST or None, instance=opd, instansi=instansi)
+    form = OPDForm(_posted(request), instance=opd, instansi=instansi)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.instansi = instansi
@@ -120,7 +125,7 @@ def child_instansi(request, code):
     instansi = _instansi(request, code)
     if instansi.kind != Instansi.Kind.PROVINSI:
         raise Http404
-    form = ChildInstansiForm(request.POST or None)
+    form = ChildInstansiForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         child = form.save(commit=False)
         child.parent = instansi
@@ -172,7 +177,7 @@ def user_list(request, code):
 @login_required
 def user_create(request, code):
     instansi = _instansi(request, code)
-    form = UserCreateForm(request.POST or None, instansi=instansi)
+    form = UserCreateForm(_posted(request), instansi=instansi)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -211,7 +216,7 @@ def user_detail(request, code, pk):
     instansi = _instansi(request, code)
     member = get_visible_or_404(_members(instansi), pk=pk)
     editable = _fully_administered(request, member)
-    form = UserEditForm(request.POST or None, instance=member)
+    form = UserEditForm(_posted(request), instance=member)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -320,7 +325,7 @@ def period_list(request, code):
 @login_required
 def period_create(request, code):
     instansi = _instansi(request, code)
-    form = PeriodCreateForm(request.POST or None, instansi=instansi)
+    form = PeriodCreateForm(_posted(request), instansi=instansi)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -412,7 +417,7 @@ def period_edit(request, code, year):
         "review_closes_at": period.review_closes_at,
         "target_index": period.target_index,
     }
-    form = PeriodWindowsForm(request.POST or None, initial=initial)
+    form = PeriodWindowsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             period_services.period_windows_update(period=period, **form.cleaned_data)
@@ -443,7 +448,7 @@ def assignments(request, code, year):
     )
     opds = OPD.objects.filter(instansi=instansi, active=True).order_by("short_name")
     form = BulkAssignmentForm(
-        request.POST or None,
+        _posted(request),
         opds=opds,
         indicator_choices=[(row.indicator_id, row.indicator.code) for row in rows],
     )
@@ -496,7 +501,7 @@ def final_levels(request, code, year):
     )
     initial = {FinalLevelsForm.field_name(code_): level for code_, level in current.items()}
     form = FinalLevelsForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         indicators=indicators,
         level_min=framework.level_min,
