@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AnswerEvent, Assignment, EvaluationPeriod, EventKind
@@ -169,7 +168,6 @@ def levels_import(
         for a in Answer.objects.select_for_update().filter(period=period, indicator_id__in=wanted)
     }
 
-    now = timezone.now()
     changed_answers = []
     events = []
     for row in rows:
@@ -190,14 +188,13 @@ def levels_import(
             answer.explanation = row.explanation
         answer.version += 1
         answer.updated_by = user
-        answer.updated_at = now  # bulk_update skips auto_now
         changed_answers.append(answer)
 
-    if changed_answers:
-        Answer.objects.bulk_update(
-            changed_answers, [field, "explanation", "version", "updated_by", "updated_at"]
-        )
-        AnswerEvent.objects.bulk_create(events)
+    # Saved one by one, not in bulk: listeners of Answer saves (the reports'
+    # snapshots) must learn about imported levels like any other change.
+    for answer in changed_answers:
+        answer.save(update_fields=[field, "explanation", "version", "updated_by", "updated_at"])
+    AnswerEvent.objects.bulk_create(events)
     return ImportOutcome(
         basis=basis,
         rows=len(rows),

@@ -7,14 +7,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.urls import reverse
 from openpyxl import Workbook
 
 from assessments.level_import import LevelFileError, levels_import, levels_read
-from assessments.models import Answer, AnswerEvent, Assignment, EventKind
-from tests.factories import EvaluationPeriodFactory, InstansiFactory, OPDFactory, UserFactory
+from assessments.models import Answer, AnswerEvent, Assignment, EventKind, Role
+from tests.factories import (
+    EvaluationPeriodFactory,
+    InstansiFactory,
+    OPDFactory,
+    UserFactory,
+    officer_of,
+    role_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +309,116 @@ def test_exit_status_through_manage_py(tmp_path, spbe2020):
     result = manage("--period", "2024", "--instansi", "kaltim", "--basis", "final", str(good))
     assert result.returncode == 0, result.stderr
     assert levels(period, "final_level") == {"1": 3}
+
+
+def test_full_published_set_round_trips_to_the_published_index(period, tmp_path):
+    from assessments.demo_data import LEVELS
+    from indicators import scoring
+
+    path = write_xlsx(
+        tmp_path, [["indicator", "level"], *[[int(c), v] for c, v in LEVELS[2024]["final"].items()]]
+    )
+    run(path, basis="final")
+    result = scoring.compute(period.framework.to_spec(), levels(period, "final_level"))
+    assert (result.index.display, result.index.exact_str) == ("3.79", "3.7885")
+
+
+# --- the administrator's import page -----------------------------------------
+
+
+def import_url(period):
+    return reverse("manage:import_levels", args=[period.instansi.code, period.year])
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def admin(period):
+    return role_in(period.instansi, Role.ADMINISTRATOR)
+
+
+def test_admin_page_shows_the_form(client, admin, period, django_assert_max_num_queries):
+    client.force_login(admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(import_url(period))
+    assert response.status_code == 200
+    assert 'name="file"' in response.content.decode()
+
+
+def test_admin_imports_a_csv(client, admin, period):
+    client.force_login(admin)
+    response = client.post(
+        import_url(period),
+        {"basis": "self", "file": upload("tingkat.csv", b"indicator,level,explanation\n1,4,ok\n")},
+    )
+    assert response.status_code == 302
+    answer = Answer.objects.get(period=period, indicator__code="1")
+    assert (answer.proposed_level, answer.explanation, answer.updated_by) == (4, "ok", admin)
+    assert AnswerEvent.objects.get().actor == admin
+    page = client.get(response["Location"]).content.decode()
+    assert "1 jawaban berubah" in page
+
+
+def test_admin_imports_an_xlsx(client, admin, period, tmp_path):
+    client.force_login(admin)
+    path = write_xlsx(tmp_path, [["indicator", "level"], [2, 3]])
+    response = client.post(
+        import_url(period), {"basis": "validated", "file": upload("t.xlsx", path.read_bytes())}
+    )
+    assert response.status_code == 302
+    assert levels(period, "validated_level") == {"2": 3}
+
+
+def test_admin_upload_with_bad_rows_lists_them_and_writes_nothing(client, admin, period):
+    client.force_login(admin)
+    response = client.post(
+        import_url(period),
+        {"basis": "final", "file": upload("t.csv", b"indicator,level\n1,4\n2,7\n2,3\n")},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "tidak ada yang disimpan" in page
+    assert "<td>3</td>" in page and "<td>4</td>" in page
+    assert "sudah ada di baris 3" in page
+    assert Answer.objects.count() == 0
+
+
+def test_admin_upload_without_file_is_refused(client, admin, period):
+    client.force_login(admin)
+    response = client.post(import_url(period), {"basis": "final"})
+    assert response.status_code == 400
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["officer", "reviewer", "leadership", "other_admin"])
+def test_outsiders_get_404_and_change_nothing(client, period, who):
+    if who == "officer":
+        user = officer_of(period.instansi.opds.get())
+    elif who == "other_admin":
+        user = role_in(InstansiFactory(code="kaltara"), Role.ADMINISTRATOR)
+    else:
+        user = role_in(period.instansi, who)
+    client.force_login(user)
+    assert client.get(import_url(period)).status_code == 404
+    response = client.post(
+        import_url(period), {"basis": "final", "file": upload("t.csv", b"indicator,level\n1,4\n")}
+    )
+    assert response.status_code == 404
+    assert Answer.objects.count() == 0
+
+
+def test_anonymous_is_sent_to_login(client, period):
+    response = client.post(
+        import_url(period), {"basis": "final", "file": upload("t.csv", b"indicator,level\n1,4\n")}
+    )
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert Answer.objects.count() == 0
+
+
+def test_unknown_period_is_404(client, admin, period):
+    client.force_login(admin)
+    url = reverse("manage:import_levels", args=[period.instansi.code, 1999])
+    assert client.get(url).status_code == 404
