@@ -24,6 +24,7 @@ from assessments.models import (
     Instansi,
     PeriodState,
 )
+from assessments.services import answers_ensure
 from indicators.models import FrameworkVersion
 
 # The one way through a period's life; nothing skips a step or goes back,
@@ -122,7 +123,7 @@ def period_create(
         target_index=target_index,
     )
     _assignments_create(period=period, previous=previous)
-    _answers_ensure(period=period)
+    answers_ensure(period=period)
     if copy_from_previous:
         _answers_copy(period=period, previous=previous, user=user)
     return period
@@ -171,25 +172,6 @@ def _assignments_create(*, period: EvaluationPeriod, previous: EvaluationPeriod 
         for a in created
         for opd_id in routes[a.indicator_id][1]
         if opd_id != a.responsible_opd_id
-    )
-
-
-def _answers_ensure(*, period: EvaluationPeriod) -> None:
-    """One answer per assignment. The officer side's services.answers_ensure
-    is the shared implementation; this fallback keeps period creation whole
-    if that module is absent."""
-    try:
-        from assessments.services import answers_ensure
-    except ImportError:
-        answers_ensure = None
-    if answers_ensure is not None:
-        answers_ensure(period=period)
-        return
-    have = set(Answer.objects.filter(period=period).values_list("indicator_id", flat=True))
-    Answer.objects.bulk_create(
-        Answer(period=period, indicator_id=a.indicator_id, opd_id=a.responsible_opd_id)
-        for a in Assignment.objects.filter(period=period)
-        if a.indicator_id not in have
     )
 
 
@@ -397,7 +379,7 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
     if errors:
         raise ValidationError(errors)
 
-    _answers_ensure(period=locked)
+    answers_ensure(period=locked)
     by_indicator = {
         a.indicator_id: a
         for a in Answer.objects.select_for_update().filter(

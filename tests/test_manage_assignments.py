@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from assessments import periods
 from assessments.models import Answer, AnswerEvent, Assignment, EventKind, PeriodState, Role
+from assessments.services import answers_ensure
 from tests.factories import (
     AnswerFactory,
     AssignmentFactory,
@@ -27,7 +28,7 @@ def world(spbe2020):
         instansi=instansi, year=2025, framework=spbe2020, state=PeriodState.DRAFT
     )
     periods._assignments_create(period=period, previous=None)
-    periods._answers_ensure(period=period)
+    answers_ensure(period=period)
     other = InstansiFactory(code="kaltara")
     return {
         "instansi": instansi,

@@ -244,9 +244,10 @@ def _previous_year(world):
         review_closes_at=now - timedelta(days=300),
     )
     from assessments import periods
+    from assessments.services import answers_ensure
 
     periods._assignments_create(period=period, previous=None)
-    periods._answers_ensure(period=period)
+    answers_ensure(period=period)
     # The instansi moved indicator 1 to Bappeda last year: that choice carries over.
     Assignment.objects.filter(period=period, indicator__code="1").update(
         responsible_opd=world["opds"]["bappeda"]
