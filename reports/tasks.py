@@ -14,7 +14,6 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
-from kombu.exceptions import OperationalError as BrokerError
 
 from assessments.models import EvaluationPeriod
 from reports.snapshots import BASES, snapshot_compute
@@ -60,7 +59,9 @@ def schedule_key(period_id: int) -> str:
 def snapshot_schedule(*, period_id: int) -> None:
     """Asks for one recomputation of the period's snapshots after the
     current transaction commits, at most once per window."""
-    transaction.on_commit(lambda: _enqueue_once(period_id))
+    # robust: whatever goes wrong here is logged, never raised into the
+    # request that saved the answer (its data is committed by then).
+    transaction.on_commit(lambda: _enqueue_once(period_id), robust=True)
 
 
 def _enqueue_once(period_id: int) -> None:
@@ -72,19 +73,25 @@ def _enqueue_once(period_id: int) -> None:
         snapshot_recompute.apply((period_id,))
         return
     window = coalesce_seconds()
+    key = schedule_key(period_id)
     try:
-        if not cache.add(schedule_key(period_id), 1, timeout=window):
+        if not cache.add(key, 1, timeout=window):
             return
         snapshot_recompute.apply_async((period_id,), countdown=window + 1)
-    except (BrokerError, ConnectionError, OSError):
-        # A broker outage must never undo or fail an answer's save; the
-        # dashboard sees the stale hash and offers a manual recomputation.
-        cache.delete(schedule_key(period_id))
+    except Exception:  # the broker or cache client's own error classes
+        # A broker outage must never fail an answer's save; the dashboard
+        # sees the stale hash and offers a manual recomputation.
         logger.warning("Could not enqueue snapshot recompute for period %s", period_id)
+        try:
+            cache.delete(key)  # so that the next save tries again
+        except Exception:
+            logger.warning("Cache unavailable as well")
 
 
 def snapshot_enqueue_now(*, period_id: int) -> None:
-    """The dashboard's "Hitung ulang": runs as soon as a worker is free."""
+    """The dashboard's "Hitung ulang": runs as soon as a worker is free.
+    Outside a transaction the callback runs at once, so a broker error
+    reaches the caller (BrokerError), which can tell the user."""
     transaction.on_commit(lambda: snapshot_recompute.delay(period_id))
 
 

@@ -5,6 +5,7 @@ or stale snapshot is shown as "being computed", never computed in the request.""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from kombu.exceptions import OperationalError as BrokerError
 
 from assessments.access import (
     INSTANSI_WIDE_ROLES,
@@ -30,6 +32,8 @@ from reports.models import Basis, IndexSnapshot
 from reports.opd_figures import opd_figures, period_indicator_rows, ranked_by_open_points
 from reports.snapshots import BASES, current_digests
 from reports.tasks import snapshot_enqueue_now
+
+logger = logging.getLogger(__name__)
 
 # The basis shown first: the most authoritative one that has a result.
 PREFERENCE = (Basis.FINAL, Basis.VALIDATED, Basis.SELF)
@@ -306,11 +310,19 @@ def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
 @require_POST
 def recompute(request, instansi: str, year: int):
     period = readable_period_or_404(request.user, instansi, year)
-    snapshot_enqueue_now(period_id=period.pk)
-    messages.info(
-        request,
-        _("Perhitungan ulang indeks dijadwalkan. Muat ulang halaman ini sebentar lagi."),
-    )
+    try:
+        snapshot_enqueue_now(period_id=period.pk)
+    except BrokerError:
+        logger.warning("Recompute of period %s not queued: broker unavailable", period.pk)
+        messages.error(
+            request,
+            _("Antrean perhitungan sedang tidak tersedia. Coba lagi beberapa saat lagi."),
+        )
+    else:
+        messages.info(
+            request,
+            _("Perhitungan ulang indeks dijadwalkan. Muat ulang halaman ini sebentar lagi."),
+        )
     url = reverse("reports:dashboard", kwargs={"instansi": instansi, "year": year})
     basis = request.POST.get("basis")
     return redirect(f"{url}?basis={basis}" if basis in BASES else url)

@@ -260,3 +260,68 @@ def test_query_count_does_not_grow_with_periods_and_opds(
     assert response.status_code == 200
     assert len(chart_data(response, "trend")["labels"]) == 7
     assert len(chart_data(response, "open_points")["labels"]) == 10
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_charts_draw_under_the_csp_and_fit_the_screen(page, screenshot, kaltim2024):
+    from tests.factories import PASSWORD
+
+    compute_all(kaltim2024.period)
+    leader = role_in(kaltim2024.instansi, Role.LEADERSHIP)
+    page.goto("/accounts/login/")
+    page.get_by_label("Nama pengguna atau e-mail").fill(leader.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+    page.goto(url())
+
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('canvas[data-chart-source]')]"
+        ".every((c) => window.Chart && window.Chart.getChart(c))"
+    )
+    assert page.locator("canvas[data-chart-source]").count() == 7
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366
+    screenshot("dashboard")
+    page.get_by_role("link", name="Perencana peningkatan").click()
+    page.get_by_label("47. ", exact=False).select_option("5")
+    page.wait_for_selector("#what-if-result >> text=Hasil coba-coba")
+    screenshot("planner-what-if")
+
+
+def test_years_are_not_written_with_a_thousands_separator(client, kaltim2024, leader):
+    login(client, leader)
+    html = client.get(url()).content.decode()
+    assert "Kalimantan Timur 2024" in html
+    assert "2.024" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_with_the_broker_down_says_so(client, kaltim2024, leader, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from reports import tasks
+
+    def down(*args):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(tasks.snapshot_recompute, "delay", down)
+    login(client, leader)
+
+    response = client.post(url("recompute"), follow=True)
+
+    assert response.status_code == 200
+    assert "Antrean perhitungan sedang tidak tersedia" in response.content.decode()
+
+
+def test_results_home_redirects_to_the_latest_readable_period(client, kaltim2024, leader):
+    login(client, leader)
+    EvaluationPeriodFactory(instansi=kaltim2024.instansi, year=2025)
+
+    response = client.get(reverse("reports:home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == url(year=2025)
+    login(client, officer_of(kaltim2024.opds[0]))
+    assert client.get(reverse("reports:home")).status_code == 403

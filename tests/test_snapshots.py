@@ -163,3 +163,24 @@ def test_recompute_task_runs_every_basis_and_ignores_deleted_periods(kaltim2024)
     }
     assert snapshot_recompute.apply((kaltim2024.period.pk, "final")).get() == {"final": False}
     assert snapshot_recompute.apply((987654,)).get() == {}
+
+
+def test_a_cache_outage_does_not_fail_the_save(
+    kaltim2024, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import tasks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("cache down")
+
+    monkeypatch.setattr(tasks, "runs_in_process", lambda: False)
+    monkeypatch.setattr(tasks.cache, "add", broken)
+    monkeypatch.setattr(tasks.cache, "delete", broken)
+    answer = kaltim2024.answers["2"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer.proposed_level = 1
+        answer.save()
+
+    answer.refresh_from_db()
+    assert answer.proposed_level == 1
