@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -360,3 +361,29 @@ def _check_ole(found: set[bytes], wanted: dict[bytes, str], ext: str) -> str:
     raise EvidenceRejected(
         _("Berkas OLE ini bukan dokumen Word, Excel atau PowerPoint. ") + accepted_types_text()
     )
+
+
+class EvidenceSizeLimitHandler(FileUploadHandler):
+    """First in the upload handler chain: a file that grows past the limit is
+    skipped while it streams in, so it never reaches memory or a temporary
+    file. The skipped names are left on the request for the view to report."""
+
+    def __init__(self, request=None, max_bytes: int | None = None):
+        super().__init__(request)
+        self.max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
+        if request is not None and not hasattr(request, "evidence_too_big"):
+            request.evidence_too_big = []
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.max_bytes:
+            if self.request is not None:
+                self.request.evidence_too_big.append(safe_display_name(self.file_name))
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def too_big_message(max_bytes: int | None = None) -> str:
+    return _too_big(max_bytes or settings.EVIDENCE_MAX_BYTES).message

@@ -516,3 +516,25 @@ def test_unknown_evidence_id_is_404(client, world):
         kwargs={"public_id": "00000000-0000-0000-0000-000000000000"},
     )
     assert client.get(url).status_code == 404
+
+
+def test_oversized_file_is_skipped_while_streaming(client, world, settings):
+    """The size-limit handler drops the file before it reaches a temporary
+    file; the good file in the same request is still stored."""
+    settings.EVIDENCE_MAX_BYTES = 4096
+    client.force_login(world.officer)
+    response = upload(client, world.answer, ("besar.pdf", PDF + b"%" * 100_000), ("kecil.pdf", PDF))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "besar.pdf" in body and "terlalu besar" in body and "1 berkas diterima" in body
+    assert EvidenceFile.objects.get().original_name == "kecil.pdf"
+
+
+def test_upload_still_checks_csrf(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.officer)
+    response = upload(client, world.answer, ("baik.pdf", PDF))
+    assert response.status_code == 403
+    assert not EvidenceFile.objects.exists()

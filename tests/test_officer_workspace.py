@@ -67,6 +67,7 @@ def test_my_indicators_lists_own_answers_with_progress_and_time_left(client, off
     assert w.indicator.name in body
     assert other.indicator.name not in body
     assert "0 dari 1 diajukan" in body
+    assert f"· {w.period.year}<" in body  # a year, not a thousands-separated number
     assert "Sisa waktu pengisian" in body
 
 
@@ -159,6 +160,7 @@ def test_answer_page_shows_question_criteria_level_names_and_last_year(client, o
         assert f"Kriteria tingkat {level}" in body
     assert "Terdefinisi" in body
     assert "Tahun lalu: Pergub 4/2023." in body
+    assert f"Jawaban tahun lalu ({w.period.year - 1})" in body
     assert "FAKTA" in body and "ANALISIS" in body
     assert 'name="version"' in body
     assert "js/answer.js" in body
@@ -439,3 +441,80 @@ def test_answers_ensure_is_idempotent_and_follows_untouched_reassignment(officer
     services.answers_ensure(period=w.period)
     assert Answer.objects.get(indicator=extra.indicator).opd == w.other_opd
     assert Answer.objects.get(pk=w.answer.pk).opd == w.opd  # work stays where it was done
+
+
+# --- in the browser: level highlight, keyboard, draft kept across session expiry ----------
+
+
+@pytest.mark.browser
+def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_path, screenshot):
+    from assessments.models import PeriodState
+    from tests.factories import PASSWORD, InstansiFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    instansi = InstansiFactory(code="kaltim", name="Pemerintah Provinsi Kalimantan Timur")
+    period = EvaluationPeriodFactory(
+        instansi=instansi, framework=spbe2020, year=2025, state=PeriodState.OPEN
+    )
+    from tests.factories import OPDFactory
+
+    opd = OPDFactory(instansi=instansi, short_name="Diskominfo")
+    for indicator in spbe2020.indicators.order_by("position")[:5]:
+        Assignment.objects.create(period=period, indicator=indicator, responsible_opd=opd)
+    services.answers_ensure(period=period)
+    officer_of(opd, user__username="petugas")
+
+    def login():
+        page.fill("input[name=username]", "petugas")
+        page.fill("input[name=password]", PASSWORD)
+        page.press("input[name=password]", "Enter")
+        page.wait_for_load_state()
+
+    page.goto("/accounts/login/?next=/indikator-saya/")
+    login()
+    assert "0 dari 5 diajukan" in page.content()
+    screenshot("officer-my-indicators")
+    page.click("text=Tingkat Kematangan Kebijakan Internal Arsitektur SPBE")
+    page.wait_for_selector("#answer-form")
+
+    # Keyboard: focus a level and choose it with the space bar.
+    page.focus("#level-3")
+    page.keyboard.press("Space")
+    assert page.get_attribute("li[data-level='3']", "aria-current") == "true"
+    assert page.get_attribute("li[data-level='1']", "aria-current") is None
+    page.fill("textarea[name=explanation]", "FAKTA: Pergub Kaltim 4/2023 pasal 5.")
+
+    # The session expires before saving: the POST ends at the login page.
+    page.context.clear_cookies(name="sessionid")
+    page.click("button[value=save]")
+    page.wait_for_selector("input[name=username]")
+    login()
+    page.wait_for_selector("#answer-form")
+    assert page.is_visible("#draft-restore")
+    page.click("[data-draft-action=restore]")
+    assert page.input_value("textarea[name=explanation]") == "FAKTA: Pergub Kaltim 4/2023 pasal 5."
+    assert page.get_attribute("li[data-level='3']", "aria-current") == "true"
+    page.click("button[value=save]")
+    page.wait_for_selector("text=Draf jawaban disimpan.")
+    answer = Answer.objects.get(period=period, indicator__code="1")
+    assert (answer.proposed_level, answer.version) == (3, 2)
+    assert not page.is_visible("#draft-restore")
+
+    page.set_input_files(
+        "#evidence-files",
+        files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF"}],
+    )
+    page.click("#evidence-files ~ button")
+    page.wait_for_selector("text=1 berkas data dukung ditambahkan.")
+    screenshot("officer-answer-draft")
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=Jawaban diajukan untuk divalidasi.")
+    assert not page.is_visible("#answer-form")
+    screenshot("officer-answer-submitted")
+    assert Answer.objects.get(pk=answer.pk).state == AnswerState.SUBMITTED
