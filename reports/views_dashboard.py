@@ -31,7 +31,7 @@ from indicators import scoring
 from reports.models import Basis, IndexSnapshot
 from reports.opd_figures import opd_figures, period_indicator_rows, ranked_by_open_points
 from reports.snapshots import BASES, current_digests
-from reports.tasks import snapshot_enqueue_now
+from reports.tasks import snapshot_enqueue_now, snapshot_schedule_soon
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,7 @@ def dashboard(request, instansi: str, year: int):
         for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
     }
     cards = basis_cards(period, snapshots, current_digests(period))
+    _schedule_what_is_out_of_date(period, periods, snapshots, cards)
     basis = chosen_basis(request.GET.get("basis"), cards)
     main = cards[basis]
     spec = framework.to_spec()
@@ -242,6 +243,16 @@ def dashboard(request, instansi: str, year: int):
             "level_max": spec.level_max,
         },
     )
+
+
+def _schedule_what_is_out_of_date(period, periods, snapshots, cards) -> None:
+    """ "Sedang dihitung" must be true: a stale snapshot of this period, or
+    a missing one of any period (no extra query to know), is queued now."""
+    if any(not card.fresh for card in cards.values()):
+        snapshot_schedule_soon(period_id=period.pk)
+    for other in periods:
+        if other.pk != period.pk and any((other.pk, b) not in snapshots for b in BASES):
+            snapshot_schedule_soon(period_id=other.pk)
 
 
 def _comparison(domains, cards) -> list[dict]:

@@ -325,3 +325,32 @@ def test_results_home_redirects_to_the_latest_readable_period(client, kaltim2024
     assert response["Location"] == url(year=2025)
     login(client, officer_of(kaltim2024.opds[0]))
     assert client.get(reverse("reports:home")).status_code == 403
+
+
+def test_a_stale_or_missing_snapshot_is_queued_by_the_dashboard(
+    client, kaltim2024, leader, spbe2020, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Answers changed with QuerySet.update() send no signal; the reader's
+    visit is what queues the recomputation that "sedang dihitung" promises."""
+    from django.core.cache import cache
+
+    from reports import tasks
+
+    older = EvaluationPeriodFactory(instansi=kaltim2024.instansi, year=2023, framework=spbe2020)
+    compute_all(kaltim2024.period)
+    Answer.objects.filter(pk=kaltim2024.answers["1"].pk).update(final_level=5)
+    queued = []
+    monkeypatch.setattr(tasks, "runs_in_process", lambda: False)
+    monkeypatch.setattr(tasks.snapshot_recompute, "apply_async", lambda args: queued.append(args))
+    for pk in (kaltim2024.period.pk, older.pk):
+        cache.delete(f"reports:snapshot-soon:{pk}")
+    login(client, leader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url())  # inside the window: not again
+
+    assert sorted(queued) == sorted([(kaltim2024.period.pk,), (older.pk,)])
+    for pk in (kaltim2024.period.pk, older.pk):
+        cache.delete(f"reports:snapshot-soon:{pk}")
