@@ -188,9 +188,9 @@ def answer_save(*, answer: Answer, user, level, explanation, expected_version) -
     Saving values identical to the stored ones is a no-op. Returns the fresh
     answer."""
     expected_version = _check_version(expected_version)
-    if not access.can_edit_answer(user, answer):
-        raise NotAllowed()
     current = _fresh(answer)
+    if not access.can_edit_answer(user, current):
+        raise NotAllowed()
     _check_period(current.period)
     _check_state(current)
     level = _check_level(level, current.period.framework)
@@ -235,9 +235,9 @@ def answer_submit(*, answer: Answer, user, expected_version) -> Answer:
     """Submit a draft or returned answer for review: it needs a level and a
     non-empty explanation, and becomes read-only until returned."""
     expected_version = _check_version(expected_version)
-    if not access.can_edit_answer(user, answer):
-        raise NotAllowed()
     current = _fresh(answer)
+    if not access.can_edit_answer(user, current):
+        raise NotAllowed()
     _check_period(current.period)
     _check_state(current)
     if current.version != expected_version:
@@ -358,11 +358,14 @@ def _may_withdraw(user, answer: Answer, added_by_id: int) -> bool:
 def evidence_add(*, answer: Answer, user, uploaded_file) -> EvidenceFile:
     """Check the file's content (see assessments.evidence) and store it with
     its SHA-256. A refused file is never written to storage."""
-    current = _lock_for_evidence(answer, user)
+    if not access.can_add_evidence(user, answer):
+        raise NotAllowed(_("Anda tidak berwenang mengubah data dukung jawaban ini."))
+    # Read and hash the file before taking the row lock, so the lock is short.
     try:
         checked = evidence_check(uploaded_file)
     except EvidenceRejected as exc:
         raise EvidenceRefused(exc.message) from None
+    current = _lock_for_evidence(answer, user)
     evidence = EvidenceFile(
         answer=current,
         original_name=checked.display_name,

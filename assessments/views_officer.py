@@ -245,6 +245,7 @@ def answer_detail(request, public_id):
             request, answer, form=form, error=_("Periksa isian formulir."), status=400
         )
     data = form.cleaned_data
+    saved = None
     try:
         saved = services.answer_save(
             answer=answer,
@@ -272,13 +273,20 @@ def answer_detail(request, public_id):
             request, exc.current, form=retry, conflict=exc.current, error=exc.message, status=409
         )
     except services.ServiceError as exc:
-        return _answer_page(
-            request,
-            _answer_or_404(request.user, public_id),
-            form=form,
-            error=exc.message,
-            status=exc.status,
-        )
+        current = _answer_or_404(request.user, public_id)
+        error = exc.message
+        if saved is not None:
+            # The draft was saved and only the submission was refused: the
+            # form must carry the new version, or the next save would conflict.
+            form = AnswerForm(
+                data={**request.POST.dict(), "version": current.version},
+                framework=answer.period.framework,
+            )
+            form.is_valid()
+            error = _("Draf disimpan, tetapi belum dapat diajukan: %(reason)s") % {
+                "reason": exc.message
+            }
+        return _answer_page(request, current, form=form, error=error, status=exc.status)
     return redirect("assessments:answer_detail", public_id=answer.public_id)
 
 

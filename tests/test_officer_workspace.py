@@ -227,6 +227,18 @@ def test_submit_requires_level_and_explanation(client, officer_world):
     assert Answer.objects.get(pk=w.answer.pk).state == AnswerState.DRAFT
 
 
+def test_save_then_refused_submit_keeps_the_form_current(client, officer_world):
+    w = officer_world
+    client.force_login(w.officer)
+    response = save(client, w.answer, level=None, explanation="FAKTA saja", action="submit")
+    assert response.status_code == 400
+    body = text(response)
+    assert "Draf disimpan, tetapi belum dapat diajukan" in body
+    answer = Answer.objects.get(pk=w.answer.pk)
+    assert (answer.explanation, answer.version, answer.state) == ("FAKTA saja", 2, "draft")
+    assert 'name="version" value="2"' in body
+
+
 def test_submit_view_with_version(client, officer_world):
     w = officer_world
     answer = services.answer_save(
@@ -361,6 +373,43 @@ def test_evidence_links_add_and_withdraw(client, officer_world):
     link.refresh_from_db()
     assert link.withdrawn_at is not None
     assert AnswerEvent.objects.filter(kind=EventKind.EVIDENCE_WITHDRAWN).count() == 1
+
+
+def test_answer_page_query_count_does_not_grow(client, officer_world, evidence_storage):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = officer_world
+    client.force_login(w.officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(detail_url(w.answer)).status_code == 200
+        return len(captured.captured_queries)
+
+    services.answer_save(
+        answer=w.answer, user=w.officer, level=1, explanation="a", expected_version=1
+    )
+    small = count()
+    for i in range(15):
+        answer = Answer.objects.get(pk=w.answer.pk)
+        services.answer_save(
+            answer=answer,
+            user=w.colleague if i % 2 else w.officer,
+            level=1 + i % 5,
+            explanation=f"versi {i}",
+            expected_version=answer.version,
+        )
+        services.evidence_add(
+            answer=answer,
+            user=w.officer,
+            uploaded_file=SimpleUploadedFile(f"b{i}.pdf", b"%PDF-1.4\n%%EOF"),
+        )
+        services.evidence_link_add(
+            answer=answer, user=w.officer, url=f"https://contoh.go.id/{i}", note=""
+        )
+    assert count() == small
 
 
 # --- outsiders ---------------------------------------------------------------------------
