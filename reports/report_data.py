@@ -20,6 +20,7 @@ from assessments.models import OPD, Answer, AnswerState, Assignment, EvaluationP
 from indicators import scoring
 from indicators.models import Aspect, Domain, Indicator, LevelName, PredicateBand
 from reports.models import Basis
+from reports.snapshots import inputs_sha256
 
 BASIS_LEVEL_FIELD = {
     Basis.SELF: "proposed_level",
@@ -115,6 +116,7 @@ class ReportData:
     missing: list[str]
     index: Decimal | None
     index_exact: str | None
+    inputs_sha256: str
     predicate: str | None
     target_index: Decimal | None
     target_reached: bool | None
@@ -263,6 +265,9 @@ def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None)
         answer = answers.get(ind.id)
         owner = responsible.get(ind.id) or (answer.opd if answer else None)
         level = getattr(answer, level_field) if answer else None
+        if level is not None and not spec.level_min <= level <= spec.level_max:
+            # Out of range counts as missing, as it does for the snapshots.
+            level = None
         levels[ind.code] = level
         criteria[ind.code] = {c.level: c.text for c in ind.criteria.all()}
         aspect = aspect_by_id[ind.aspect_id]
@@ -342,6 +347,13 @@ def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None)
         missing=missing,
         index=rounded(index.value) if index else None,
         index_exact=index.exact_str if index else None,
+        # The same digest the index snapshot stores: a reader can match the
+        # report to the snapshot it agrees with.
+        inputs_sha256=inputs_sha256(
+            period.framework.code,
+            period.framework.source_sha256,
+            {code: level for code, level in levels.items() if level is not None},
+        ),
         predicate=index.predicate if index else None,
         target_index=target,
         target_reached=(index.value >= Fraction(target)) if index and target is not None else None,

@@ -104,3 +104,18 @@ def test_incomplete_basis_keeps_complete_aspects(kaltim2024):
 def test_query_count_is_fixed(with_history, django_assert_num_queries):
     with django_assert_num_queries(11):
         report_data(period=with_history.period, basis="validated")
+
+
+def test_inputs_digest_matches_the_index_snapshot(kaltim2024):
+    from reports.snapshots import snapshot_compute
+
+    snapshot = snapshot_compute(period_id=kaltim2024.period.pk, basis="final").snapshot
+    data = report_data(period=kaltim2024.period, basis="final")
+    assert data.inputs_sha256 == snapshot.inputs_sha256
+    assert data.index_exact == str(snapshot.index_exact.normalize())
+
+
+def test_out_of_range_level_counts_as_missing(kaltim2024):
+    Answer.objects.filter(pk=kaltim2024.answers["3"].pk).update(final_level=9)
+    data = report_data(period=kaltim2024.period, basis="final")
+    assert data.missing == ["3"] and data.index is None

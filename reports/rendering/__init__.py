@@ -3,9 +3,15 @@ Used by the worker's task and by `manage.py render_report` alike."""
 
 from __future__ import annotations
 
+import logging
+
 from django.utils.text import slugify
 
 from reports.models import ReportFormat, ReportKind
+
+# WeasyPrint reports every layout step (even of its import) at INFO; in a
+# worker's log that buries the one line that matters, the task's outcome.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 CONTENT_TYPES = {
     ReportFormat.PDF: "application/pdf",

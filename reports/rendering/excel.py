@@ -43,6 +43,7 @@ def _summary(data: ReportData):
         (_("Indeks SPBE"), _num(data.index), TWO_DECIMALS),
         (_("Indeks SPBE (eksak)"), data.index_exact or "", None),
         (_("Predikat"), data.predicate or "", None),
+        (_("Sidik masukan (SHA-256)"), data.inputs_sha256, None),
         (_("Target indeks"), _num(data.target_index), TWO_DECIMALS),
         (_("Lengkap"), _("ya") if data.complete else _("tidak"), None),
         (_("Indikator belum bertingkat"), ", ".join(data.missing), None),
