@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -325,7 +326,11 @@ def period_list(request, code):
 @login_required
 def period_create(request, code):
     instansi = _instansi(request, code)
-    form = PeriodCreateForm(_posted(request), instansi=instansi)
+    latest = instansi.periods.order_by("-year").first()
+    initial = {"year": latest.year + 1 if latest else timezone.localdate().year}
+    if latest is not None:
+        initial.update(framework=latest.framework_id, copy_from_previous=True)
+    form = PeriodCreateForm(_posted(request), instansi=instansi, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -243,3 +243,17 @@ def test_service_rejects_indicator_of_another_period(world):
             indicator_ids=[stray.indicator_id],
             responsible_opd=world["opds"]["bkd"],
         )
+
+
+def test_checkbox_values_are_raw_ids_not_localized_numbers(client, world):
+    """Indonesian formatting would turn id 12345 into '12.345' and break the form."""
+    period = EvaluationPeriodFactory(instansi=world["instansi"], year=2031, state="draft")
+    AssignmentFactory(period=period, indicator__id=12345, responsible_opd=world["opds"]["bkd"])
+    client.force_login(world["admin"])
+    response = client.get(url(year=2031))
+    assert 'value="12345"' in response.text
+    assert "2031" in response.text and "2.031" not in response.text
+    client.post(
+        url(year=2031), {"indicators": ["12345"], "responsible_opd": world["opds"]["hukum"].pk}
+    )
+    assert Assignment.objects.get(period=period).responsible_opd == world["opds"]["hukum"]

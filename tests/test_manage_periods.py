@@ -536,3 +536,12 @@ def test_final_levels_service_rejects_unknown_codes(world, closed_period):
 def test_superuser_may_manage_any_instansi(client, world):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get(reverse("manage:period_list", args=["kaltim"])).status_code == 200
+
+
+def test_create_form_suggests_next_year_and_last_framework(client, world):
+    EvaluationPeriodFactory(instansi=world["instansi"], year=2024, framework=world["framework"])
+    login(client, world["admin"])
+    form = client.get(reverse("manage:period_create", args=["kaltim"])).context["form"]
+    assert form["year"].value() == 2025
+    assert form["framework"].value() == world["framework"].pk
+    assert form["copy_from_previous"].value() is True
