@@ -274,3 +274,43 @@ def test_report_index_lists_visible_periods(client, kaltim2024, leader):
     login(client, leader)
     page = client.get(reverse("reports:report_index")).content.decode()
     assert list_url(kaltim2024.period) in page
+
+
+def test_render_task_is_late_acked_and_time_limited():
+    assert report_render.acks_late is True
+    assert 0 < report_render.soft_time_limit < report_render.time_limit
+    assert report_render.name == "reports.report_render"
+
+
+def test_time_limit_gives_a_readable_failure(kaltim2024, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from reports import report_tasks
+
+    def slow(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(report_tasks, "render_report", slow)
+    job = ReportJob.objects.create(
+        period=kaltim2024.period, basis="final", kind="instansi", format="pdf"
+    )
+    assert report_render(job.id) == JobState.FAILED
+    job.refresh_from_db()
+    assert job.message.startswith("Waktu pembuatan laporan habis")
+
+
+def test_broker_outage_fails_the_job_with_a_message(
+    client, kaltim2024, leader, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(report_render, "delay", down)
+    login(client, leader)
+    response = request_report(client, kaltim2024.period, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert job.state == JobState.FAILED
+    assert "Antrean pekerjaan sedang tidak tersedia" in job.message
