@@ -403,14 +403,9 @@ def parse_level_lines(text: str, *, codes, level_min: int, level_max: int):
 
 
 class FinalLevelsForm(StyledMixin, forms.Form):
-    """One optional level per indicator (blank clears it), or pasted lines
-    that take precedence and change only the indicators they name."""
+    """One optional level per indicator; a blank clears it."""
 
-    pasted = forms.CharField(
-        label=gettext_lazy("Tempel baris 'kode,tingkat'"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "1,3\n2,4"}),
-    )
+    mode = "table"
 
     def __init__(self, *args, indicators, level_min: int, level_max: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -434,17 +429,36 @@ class FinalLevelsForm(StyledMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        pasted = (cleaned.get("pasted") or "").strip()
-        if pasted:
+        cleaned["levels"] = {i.code: cleaned.get(self.field_name(i.code)) for i in self.indicators}
+        return cleaned
+
+
+class PastedLevelsForm(StyledMixin, forms.Form):
+    """'code,level' lines pasted from a spreadsheet; only the indicators
+    named change."""
+
+    mode = "paste"
+
+    pasted = forms.CharField(
+        label=gettext_lazy("Tempel baris 'kode,tingkat'"),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "1,3\n2,4"}),
+        error_messages={"required": gettext_lazy("Tempel minimal satu baris 'kode,tingkat'.")},
+    )
+
+    def __init__(self, *args, codes, level_min: int, level_max: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes, self.level_min, self.level_max = list(codes), level_min, level_max
+
+    def clean(self):
+        cleaned = super().clean()
+        if "pasted" in cleaned:
             levels, errors = parse_level_lines(
-                pasted,
-                codes=[i.code for i in self.indicators],
+                cleaned["pasted"],
+                codes=self.codes,
                 level_min=self.level_min,
                 level_max=self.level_max,
             )
             if errors:
                 raise forms.ValidationError(errors)
-        else:
-            levels = {i.code: cleaned.get(self.field_name(i.code)) for i in self.indicators}
-        cleaned["levels"] = levels
+            cleaned["levels"] = levels
         return cleaned

@@ -26,6 +26,7 @@ from assessments.forms_admin import (
     FinalLevelsForm,
     MembershipForm,
     OPDForm,
+    PastedLevelsForm,
     PeriodCreateForm,
     PeriodWindowsForm,
     SingleUserPasswordResetForm,
@@ -497,6 +498,8 @@ def assignments(request, code, year):
 
 @login_required
 def final_levels(request, code, year):
+    """Two forms on one page: the full table, or pasted lines. Only the one
+    submitted is bound, so an error in one never blanks the other."""
     instansi = _instansi(request, code)
     period = _period(instansi, year)
     framework = period.framework
@@ -504,13 +507,19 @@ def final_levels(request, code, year):
     current = dict(
         Answer.objects.filter(period=period).values_list("indicator__code", "final_level")
     )
-    initial = {FinalLevelsForm.field_name(code_): level for code_, level in current.items()}
-    form = FinalLevelsForm(
-        _posted(request),
-        initial=initial,
+    bounds = {"level_min": framework.level_min, "level_max": framework.level_max}
+    posted = _posted(request)
+    mode = posted.get("mode") if posted is not None else None
+    table = FinalLevelsForm(
+        posted if mode == FinalLevelsForm.mode else None,
+        initial={FinalLevelsForm.field_name(c): level for c, level in current.items()},
         indicators=indicators,
-        level_min=framework.level_min,
-        level_max=framework.level_max,
+        **bounds,
+    )
+    paste = PastedLevelsForm(
+        posted if mode == PastedLevelsForm.mode else None,
+        codes=[i.code for i in indicators],
+        **bounds,
     )
     editable = period.state in period_services.FINAL_LEVELS_EDITABLE
     if request.method == "POST":
@@ -520,7 +529,10 @@ def final_levels(request, code, year):
                 _("Nilai akhir hanya dapat dicatat setelah periode ditutup atau diumumkan."),
             )
             return redirect("manage:final_levels", code=instansi.code, year=period.year)
-        if form.is_valid():
+        form = table if mode == FinalLevelsForm.mode else paste
+        if not form.is_bound:
+            messages.error(request, _("Formulir tidak dikenal; muat ulang halaman."))
+        elif form.is_valid():
             try:
                 changed = period_services.final_levels_set(
                     period=period, user=request.user, levels=form.cleaned_data["levels"]
@@ -530,10 +542,13 @@ def final_levels(request, code, year):
             else:
                 messages.success(request, _("%(n)s nilai akhir tersimpan.") % {"n": changed})
                 return redirect("manage:final_levels", code=instansi.code, year=period.year)
+        if form.is_bound and form.errors:
+            messages.error(request, _("Ada isian yang tidak valid; tidak ada nilai yang disimpan."))
     context = {
         "instansi": instansi,
         "period": period,
-        "form": form,
+        "form": table,
+        "paste_form": paste,
         "editable": editable,
     }
     return render(request, "assessments/manage/final_levels.html", context)

@@ -466,7 +466,7 @@ def final_url():
 def test_final_levels_table_sets_every_indicator(client, world, closed_period):
     page = client.get(final_url())
     assert page.status_code == 200
-    data = {f"level_{n}": str(1 + n % 5) for n in range(1, 48)}
+    data = {"mode": "table", **{f"level_{n}": str(1 + n % 5) for n in range(1, 48)}}
     response = client.post(final_url(), data)
     assert response.status_code == 302
     finals = dict(
@@ -481,7 +481,9 @@ def test_final_levels_table_sets_every_indicator(client, world, closed_period):
 
 def test_final_levels_paste_changes_only_named_indicators(client, world, closed_period):
     Answer.objects.filter(period=closed_period, indicator__code="5").update(final_level=2)
-    response = client.post(final_url(), {"pasted": "indikator,tingkat\n1,3\n2;4\n\n44\t5\n"})
+    response = client.post(
+        final_url(), {"mode": "paste", "pasted": "indikator,tingkat\n1,3\n2;4\n\n44\t5\n"}
+    )
     assert response.status_code == 302
     finals = dict(
         Answer.objects.filter(period=closed_period, final_level__isnull=False).values_list(
@@ -492,7 +494,9 @@ def test_final_levels_paste_changes_only_named_indicators(client, world, closed_
 
 
 def test_final_levels_bad_lines_change_nothing(client, world, closed_period):
-    response = client.post(final_url(), {"pasted": "1,3\n99,2\n2,7\n3,x\n1,4\nfoo"})
+    response = client.post(
+        final_url(), {"mode": "paste", "pasted": "1,3\n99,2\n2,7\n3,x\n1,4\nfoo"}
+    )
     assert response.status_code == 200
     text = response.text
     assert "Baris 2" in text and "&#x27;99&#x27; tidak dikenal" in text
@@ -505,7 +509,7 @@ def test_final_levels_bad_lines_change_nothing(client, world, closed_period):
 
 
 def test_final_levels_table_out_of_range_changes_nothing(client, world, closed_period):
-    data = {f"level_{n}": "3" for n in range(1, 48)}
+    data = {"mode": "table", **{f"level_{n}": "3" for n in range(1, 48)}}
     data["level_7"] = "6"
     response = client.post(final_url(), data)
     assert response.status_code == 200
@@ -515,7 +519,7 @@ def test_final_levels_table_out_of_range_changes_nothing(client, world, closed_p
 def test_final_levels_refused_while_open(client, world):
     login(client, world["admin"])
     create_period(client, world)
-    response = client.post(final_url(), {"pasted": "1,3"}, follow=True)
+    response = client.post(final_url(), {"mode": "paste", "pasted": "1,3"}, follow=True)
     assert "setelah periode ditutup" in response.text
     assert not Answer.objects.filter(final_level__isnull=False).exists()
 
@@ -545,3 +549,20 @@ def test_create_form_suggests_next_year_and_last_framework(client, world):
     assert form["year"].value() == 2025
     assert form["framework"].value() == world["framework"].pk
     assert form["copy_from_previous"].value() is True
+
+
+def test_final_levels_paste_error_keeps_the_table_filled(client, world, closed_period):
+    Answer.objects.filter(period=closed_period, indicator__code="7").update(final_level=4)
+    response = client.post(final_url(), {"mode": "paste", "pasted": "7,9"})
+    assert response.status_code == 200
+    assert 'name="level_7" value="4"' in response.text
+    assert "tidak ada nilai yang disimpan" in response.text
+    assert Answer.objects.get(period=closed_period, indicator__code="7").final_level == 4
+
+
+def test_final_levels_empty_paste_or_unknown_mode_changes_nothing(client, world, closed_period):
+    response = client.post(final_url(), {"mode": "paste", "pasted": "  "})
+    assert "Tempel minimal satu baris" in response.text
+    response = client.post(final_url(), {"level_1": "3"}, follow=True)
+    assert "Formulir tidak dikenal" in response.text
+    assert not Answer.objects.filter(final_level__isnull=False).exists()
