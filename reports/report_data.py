@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessments.models import OPD, Answer, AnswerState, Assignment, EvaluationPeriod
 from indicators import scoring
-from indicators.models import Aspect, Domain, Indicator, LevelName, PredicateBand
+from indicators.models import Aspect, Domain, Indicator, LevelName
 from reports.models import Basis
 from reports.snapshots import inputs_sha256
 
@@ -160,8 +160,9 @@ class _Catalogue:
 
 
 def _catalogue(framework) -> _Catalogue:
-    """The framework's structure in five queries, and the engine's spec built
-    from the same rows (to_spec would query again)."""
+    """The framework's rows for names and criteria, and the engine's spec from
+    the model itself, so that every scoring rule (band bounds, a value below
+    the scale) is the one the snapshots use."""
     domains = list(Domain.objects.filter(framework=framework).order_by("position"))
     aspects = list(Aspect.objects.filter(framework=framework).order_by("position"))
     indicators = list(
@@ -169,28 +170,10 @@ def _catalogue(framework) -> _Catalogue:
         .order_by("position")
         .prefetch_related("criteria")
     )
-    bands = list(PredicateBand.objects.filter(framework=framework))
     level_names = {
         (ln.capability, ln.level): ln.name for ln in LevelName.objects.filter(framework=framework)
     }
-    domain_code = {d.id: d.code for d in domains}
-    aspect_code = {a.id: a.code for a in aspects}
-    spec = scoring.FrameworkSpec(
-        code=framework.code,
-        level_min=framework.level_min,
-        level_max=framework.level_max,
-        domains=tuple(scoring.DomainSpec(code=d.code, weight=d.weight) for d in domains),
-        aspects=tuple(
-            scoring.AspectSpec(code=a.code, weight=a.weight, domain=domain_code.get(a.domain_id))
-            for a in aspects
-        ),
-        indicators=tuple(
-            scoring.IndicatorSpec(code=i.code, weight=i.weight, aspect=aspect_code[i.aspect_id])
-            for i in indicators
-        ),
-        bands=tuple(scoring.Band(lower=b.lower_bound, label=b.label) for b in bands),
-    )
-    return _Catalogue(spec, domains, aspects, indicators, level_names)
+    return _Catalogue(framework.to_spec(), domains, aspects, indicators, level_names)
 
 
 def _index_or_none(spec: scoring.FrameworkSpec, levels: dict[str, int | None]):
@@ -263,9 +246,11 @@ def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None)
     criteria: dict[str, dict[int, str]] = {}
     for ind in cat.indicators:
         answer = answers.get(ind.id)
-        owner = responsible.get(ind.id) or (answer.opd if answer else None)
+        # The answering OPD owns an indicator; an unanswered one belongs to the
+        # OPD it is assigned to (as on the dashboard's OPD figures).
+        owner = answer.opd if answer else responsible.get(ind.id)
         level = getattr(answer, level_field) if answer else None
-        if level is not None and not spec.level_min <= level <= spec.level_max:
+        if level is not None and not spec.value_floor <= level <= spec.level_max:
             # Out of range counts as missing, as it does for the snapshots.
             level = None
         levels[ind.code] = level
@@ -373,6 +358,11 @@ def _opd_row(spec, opd_id, code, name, short_name, rows: list[IndicatorRow]) -> 
     weight_sum = sum((weight_of[r.code] for r in leveled), Fraction(0))
     weighted = sum((weight_of[r.code] * r.level for r in leveled), Fraction(0))
     open_ = sum((weight_of[r.code] * (spec.level_max - r.level) for r in leveled), Fraction(0))
+    # An indicator without a level is open from the bottom of the scale.
+    open_ += sum(
+        (weight_of[r.code] * (spec.level_max - spec.value_floor) for r in rows if r.level is None),
+        Fraction(0),
+    )
     return OpdRow(
         id=opd_id,
         code=code,
@@ -425,7 +415,7 @@ def _trend(period: EvaluationPeriod, basis: str, spec) -> list[TrendRow]:
     rows = []
     for p in periods:
         if p.framework_id not in specs:
-            specs[p.framework_id] = _catalogue(p.framework).spec
+            specs[p.framework_id] = p.framework.to_spec()
         p_spec = specs[p.framework_id]
         results = {b: _index_or_none(p_spec, by_period[p.id][b]) for b in BASIS_LEVEL_FIELD}
         shown = {b: rounded(r.index.value) if r else None for b, r in results.items()}

@@ -102,7 +102,7 @@ def test_incomplete_basis_keeps_complete_aspects(kaltim2024):
 
 
 def test_query_count_is_fixed(with_history, django_assert_num_queries):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         report_data(period=with_history.period, basis="validated")
 
 
@@ -119,3 +119,21 @@ def test_out_of_range_level_counts_as_missing(kaltim2024):
     Answer.objects.filter(pk=kaltim2024.answers["3"].pk).update(final_level=9)
     data = report_data(period=kaltim2024.period, basis="final")
     assert data.missing == ["3"] and data.index is None
+
+
+def test_opd_figures_agree_with_the_dashboard(kaltim2024):
+    from reports.opd_figures import opd_figures, period_indicator_rows
+    from reports.report_data import points, rounded
+
+    kaltim2024.answers["20"].final_level = None  # a missing level counts as open too
+    kaltim2024.answers["20"].save()
+    period = kaltim2024.period
+    theirs = opd_figures(period.framework.to_spec(), period_indicator_rows(period.pk), "final")
+    ours = report_data(period=period, basis="final").opds
+    assert {o.id for o in ours} == set(theirs)
+    for row in ours:
+        fig = theirs[row.id]
+        assert row.open_points == points(fig.open_points)
+        assert row.points == points(fig.points)
+        assert row.average_level == rounded(fig.weighted_average)
+        assert row.missing == len(fig.missing)
