@@ -501,3 +501,73 @@ def test_decisions_after_the_review_deadline_are_refused(client, world):
     assert response.status_code == 403
     world.answer.refresh_from_db()
     assert world.answer.state == AnswerState.SUBMITTED
+
+
+# --- in a real browser ----------------------------------------------------------------
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 300 300]/Parent 2 0 R>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reviewer_returns_one_answer_and_bulk_accepts_the_rest_in_a_browser(
+    page, screenshot, settings, tmp_path, celery_eager
+):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import PASSWORD
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    instansi = InstansiFactory(code="kaltim", name="Pemerintah Provinsi Kalimantan Timur")
+    period = EvaluationPeriodFactory(instansi=instansi)
+    opd = OPDFactory(instansi=instansi, short_name="Diskominfo")
+    officer = officer_of(opd)
+    role_in(instansi, Role.REVIEWER, user__username="asesor")
+    answers = [submitted(period, opd) for _ in range(3)]
+    evidence = EvidenceFile(
+        answer=answers[0],
+        original_name="sk-tim-koordinasi.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="a" * 64,
+        uploaded_by=officer,
+    )
+    evidence.file.save("x", ContentFile(PDF), save=False)
+    evidence.save()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Nama pengguna atau e-mail").fill("asesor")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+
+    page.get_by_role("link", name="Verifikasi").click()
+    page.locator(f"a[href^='/verifikasi/{answers[0].public_id}/']").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("iframe.evidence-preview").get_attribute("src").endswith("?inline=1")
+    screenshot("review-detail")
+
+    page.get_by_label("Alasan pengembalian").select_option(ReturnReason.EVIDENCE_WRONG)
+    page.get_by_label("Catatan untuk OPD").fill("SK belum ditandatangani.")
+    page.get_by_role("button", name="Kembalikan ke OPD").click()
+    page.wait_for_load_state()
+    assert "dikembalikan ke OPD" in page.get_by_role("status").inner_text()
+
+    page.get_by_label("Pilih semua jawaban diajukan di halaman ini").check()
+    page.get_by_role("button", name="Terima yang dipilih pada tingkat usulannya").click()
+    page.wait_for_load_state()
+    assert "2 jawaban diterima" in page.get_by_role("status").inner_text()
+    screenshot("review-queue-after-bulk")
+
+    states = [type(a).objects.get(pk=a.pk).state for a in answers]
+    assert states == [AnswerState.RETURNED, AnswerState.VALIDATED, AnswerState.VALIDATED]
