@@ -211,11 +211,17 @@ def _answers_copy(*, period: EvaluationPeriod, previous: EvaluationPeriod, user)
                 comment=comment,
             )
         )
-    Answer.objects.bulk_update(
-        changed, ["proposed_level", "explanation", "updated_by", "updated_at"]
-    )
+    _answers_save(changed, ["proposed_level", "explanation", "updated_by", "updated_at"])
     EvidenceLink.objects.bulk_create(links)
     AnswerEvent.objects.bulk_create(events)
+
+
+def _answers_save(answers, fields) -> None:
+    """One save per answer, not bulk_update: listeners of Answer's post_save
+    (the reports' index snapshots) must hear of every change. At most one
+    row per indicator, so the cost stays small."""
+    for answer in answers:
+        answer.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -319,7 +325,7 @@ def assignments_update_bulk(
             answer.version += 1
             answer.updated_by = user
             answer.updated_at = timezone.now()
-        Answer.objects.bulk_update(answers, ["opd", "version", "updated_by", "updated_at"])
+        _answers_save(answers, ["opd", "version", "updated_by", "updated_at"])
         AnswerEvent.objects.bulk_create(
             AnswerEvent(
                 answer=answer,
@@ -408,6 +414,6 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
         answer.updated_by = user
         answer.updated_at = timezone.now()
         changed.append(answer)
-    Answer.objects.bulk_update(changed, ["final_level", "version", "updated_by", "updated_at"])
+    _answers_save(changed, ["final_level", "version", "updated_by", "updated_at"])
     AnswerEvent.objects.bulk_create(events)
     return len(changed)

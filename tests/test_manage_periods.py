@@ -566,3 +566,22 @@ def test_final_levels_empty_paste_or_unknown_mode_changes_nothing(client, world,
     response = client.post(final_url(), {"level_1": "3"}, follow=True)
     assert "Formulir tidak dikenal" in response.text
     assert not Answer.objects.filter(final_level__isnull=False).exists()
+
+
+def test_final_levels_announce_every_changed_answer(world, closed_period):
+    """Index snapshots listen to Answer's post_save; a bulk write would go unheard."""
+    from django.db.models.signals import post_save
+
+    from assessments.periods import final_levels_set
+
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance.indicator.code)
+
+    post_save.connect(listener, sender=Answer, weak=False)
+    try:
+        final_levels_set(period=closed_period, user=world["admin"], levels={"1": 3, "2": 4})
+    finally:
+        post_save.disconnect(listener, sender=Answer)
+    assert sorted(heard) == ["1", "2"]
