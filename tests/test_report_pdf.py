@@ -140,3 +140,31 @@ def test_url_fetcher_serves_static_files_and_data():
     assert b"table-header-group" in css.read()
     data = OfflineURLFetcher().fetch("data:text/plain;base64,aGFsbw==")
     assert data.read() == b"halo"
+
+
+def test_a_framework_without_domains_and_with_level_zero(kaltim2024):
+    """Pemdi 2026: aspects only, and 0 ("belum terindikasi") below the scale."""
+    from django.core.management import call_command
+
+    from assessments.models import Answer, Assignment
+    from indicators.models import FrameworkVersion
+    from reports.rendering.excel import render_xlsx
+    from tests.factories import EvaluationPeriodFactory
+
+    call_command("load_framework", "pemdi-2026", verbosity=0)
+    framework = FrameworkVersion.objects.get(code="pemdi-2026")
+    period = EvaluationPeriodFactory(instansi=kaltim2024.instansi, year=2026, framework=framework)
+    opd = kaltim2024.opds[0]
+    for i, indicator in enumerate(framework.indicators.order_by("position")):
+        Assignment.objects.create(period=period, indicator=indicator, responsible_opd=opd)
+        level = 0 if i == 0 else 3
+        Answer.objects.create(
+            period=period, indicator=indicator, opd=opd, proposed_level=level, final_level=level
+        )
+    data = report_data(period=period, basis="final")
+    assert data.complete and data.domains == []
+    for kind in ReportKind.values:
+        _, text = pdf_text(render_pdf(data, kind))
+        assert "Kalimantan Timur" in text
+    assert data.index is not None
+    assert render_xlsx(data)[:2] == b"PK"
