@@ -571,3 +571,29 @@ def test_reviewer_returns_one_answer_and_bulk_accepts_the_rest_in_a_browser(
 
     states = [type(a).objects.get(pk=a.pk).state for a in answers]
     assert states == [AnswerState.RETURNED, AnswerState.VALIDATED, AnswerState.VALIDATED]
+
+
+def test_review_page_shows_the_thread_with_reasons_and_comments(client, world):
+    AnswerEvent.objects.create(
+        answer=world.answer,
+        actor=world.officer,
+        kind=EventKind.SAVED,
+        field="explanation",
+        value_before="Penjelasan lama",
+        value_after="Penjelasan baru",
+    )
+    AnswerEvent.objects.create(
+        answer=world.answer,
+        actor=world.reviewer,
+        kind=EventKind.RETURNED,
+        state_before=AnswerState.SUBMITTED,
+        state_after=AnswerState.RETURNED,
+        reason=ReturnReason.EVIDENCE_WRONG,
+        comment="SK belum ditandatangani.",
+    )
+    client.force_login(world.reviewer)
+    body = client.get(url("detail", world.answer)).content.decode()
+    assert "Penjelasan lama" in body and "Penjelasan baru" in body
+    assert "Data dukung tidak sesuai" in body
+    assert "SK belum ditandatangani." in body
+    assert "(Diajukan → Dikembalikan untuk perbaikan)" in body
