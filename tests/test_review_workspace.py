@@ -597,3 +597,30 @@ def test_review_page_shows_the_thread_with_reasons_and_comments(client, world):
     assert "Data dukung tidak sesuai" in body
     assert "SK belum ditandatangani." in body
     assert "(Diajukan → Dikembalikan untuk perbaikan)" in body
+
+
+def test_review_page_query_count_does_not_grow_with_events_and_evidence(client, world):
+    def add(n):
+        for i in range(n):
+            AnswerEvent.objects.create(
+                answer=world.answer, actor=world.officer, kind=EventKind.SAVED, comment=f"{i}"
+            )
+            EvidenceFile.objects.create(
+                answer=world.answer,
+                file=f"evidence/x/{i}",
+                original_name=f"bukti-{i}.pdf",
+                content_type="application/pdf",
+                size=10,
+                sha256="c" * 64,
+                uploaded_by=world.officer,
+            )
+
+    add(1)
+    client.force_login(world.reviewer)
+    client.get(url("detail", world.answer))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("detail", world.answer))
+    add(30)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url("detail", world.answer)).status_code == 200
+    assert len(many) == len(few)
