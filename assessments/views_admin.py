@@ -195,7 +195,7 @@ def user_create(request, code):
                 user=member, instansi=instansi, role=data["role"], opd=data["opd"]
             )
         if data["send_password_email"]:
-            _send_password_email(request, member)
+            _send_password_email(request, member, new_account=True)
         messages.success(request, _("Akun %(name)s dibuat.") % {"name": member.username})
         return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
     return render(
@@ -203,10 +203,16 @@ def user_create(request, code):
     )
 
 
-def _send_password_email(request, member: User) -> None:
+def _send_password_email(request, member: User, *, new_account: bool = False) -> None:
     form = SingleUserPasswordResetForm(user=member)
     form.is_valid()
-    form.save(request=request, use_https=request.is_secure())
+    templates = {}
+    if new_account:
+        templates = {
+            "subject_template_name": "assessments/manage/email/account_created_subject.txt",
+            "email_template_name": "assessments/manage/email/account_created_email.txt",
+        }
+    form.save(request=request, use_https=request.is_secure(), **templates)
     messages.info(
         request,
         _("Tautan pembuatan kata sandi dikirim ke %(email)s.") % {"email": member.email},

@@ -148,6 +148,8 @@ def test_create_with_password_email(client, world):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["budi@kaltimprov.go.id"]
     assert "/accounts/reset/" in mail.outbox[0].body
+    assert "nama pengguna: budi" in mail.outbox[0].body
+    assert "Akun Portal SPBE" in mail.outbox[0].subject
 
 
 @pytest.mark.parametrize(
@@ -308,3 +310,18 @@ def test_administrator_cannot_drop_own_admin_role(client, world):
     client.force_login(admin)
     client.post(u("membership_remove", admin.pk, membership.pk))
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_new_account_sets_password_through_the_emailed_link(client, world):
+    import re
+
+    client.force_login(world["admin"])
+    create(client, role=Role.LEADERSHIP, password1="", password2="", send_password_email="on")
+    client.logout()
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    set_url = page.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.status_code == 302
+    assert User.objects.get(username="budi").check_password(STRONG)
