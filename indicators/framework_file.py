@@ -223,11 +223,16 @@ class _Checker:
                 % {"keys": ", ".join(unknown), "allowed": ", ".join(sorted(ALLOWED_KEYS[kind]))},
             )
 
-    def optional_text(self, entry: dict, key: str, where: str) -> str:
+    def optional_text(self, entry: dict, key: str, where: str, max_length: int = 0) -> str:
         value = entry.get(key, "")
         if not isinstance(value, str):
             self.problem(where, _("'%(key)s' harus berupa teks.") % {"key": key})
             return ""
+        if max_length and len(value.strip()) > max_length:
+            self.problem(
+                where,
+                _("'%(key)s' paling panjang %(max)s karakter.") % {"key": key, "max": max_length},
+            )
         return value.strip()
 
     def framework(self, data: object, sha256: str) -> FrameworkDefinition:
@@ -241,7 +246,7 @@ class _Checker:
         regulation = data.get("regulation", "") if isinstance(data.get("regulation"), str) else ""
         level_min, level_max = self.levels(data.get("levels"), where)
         value_min = self.value_min(data, level_min, where)
-        below_scale_label = self.optional_text(data, "below_scale_label", where)
+        below_scale_label = self.optional_text(data, "below_scale_label", where, 100)
         if value_min is not None and value_min < level_min and not below_scale_label:
             self.problem(
                 where,

@@ -250,6 +250,10 @@ def _below_scale_without_label(data):
     del data["below_scale_label"]
 
 
+def _label_too_long(data):
+    data["below_scale_label"] = "x" * 101
+
+
 def _notes_not_text(data):
     data["notes"] = {"a": 1}
 
@@ -281,6 +285,7 @@ REFUSALS = [
     pytest.param(_items_and_external, ["indikator I5", "tidak keduanya"], id="items-and-external"),
     pytest.param(_value_min_above_scale, ["'value_min'", "antara 0 dan"], id="value-min"),
     pytest.param(_below_scale_without_label, ["'below_scale_label' wajib"], id="no-label"),
+    pytest.param(_label_too_long, ["'below_scale_label' paling panjang 100"], id="long-label"),
     pytest.param(_notes_not_text, ["'notes' harus"], id="notes"),
     pytest.param(_inclusive_not_bool, ["rentang predikat ke-2", "'lower_inclusive'"], id="incl"),
     pytest.param(
