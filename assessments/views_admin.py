@@ -311,6 +311,16 @@ def membership_remove(request, code, pk, membership_pk):
     if member.pk == request.user.pk and membership.role == "administrator":
         messages.error(request, _("Anda tidak dapat mencabut peran administrator Anda sendiri."))
         return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
+    if not member.memberships.exclude(pk=membership.pk).exists():
+        # An account without any role would linger, able to log in to nothing.
+        messages.error(
+            request,
+            _(
+                "Ini peran terakhir pengguna ini. Tambahkan peran lain terlebih dahulu, "
+                "atau nonaktifkan akunnya bila tidak diperlukan lagi."
+            ),
+        )
+        return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
     membership.delete()
     messages.success(request, _("Peran dicabut."))
     if not member.memberships.filter(instansi=instansi).exists():

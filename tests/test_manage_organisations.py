@@ -173,3 +173,15 @@ def test_superuser_sees_every_instansi(client, world):
     assert response.status_code == 200
     assert "kaltara" in response.text
     assert client.get(u("opd_list", code="kaltara")).status_code == 200
+
+
+def test_index_for_anonymous_and_outsiders(client, world):
+    response = client.get(reverse("manage:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    for who in ("officer", "reviewer", "leader"):
+        client.force_login(world[who])
+        assert client.get(reverse("manage:index")).status_code == 404
+    client.force_login(world["other_admin"])
+    response = client.get(reverse("manage:index"))
+    assert response["Location"] == reverse("manage:instansi", args=["kaltara"])

@@ -325,3 +325,27 @@ def test_new_account_sets_password_through_the_emailed_link(client, world):
     response = client.post(set_url, {"new_password1": STRONG, "new_password2": STRONG})
     assert response.status_code == 302
     assert User.objects.get(username="budi").check_password(STRONG)
+
+
+def test_last_role_cannot_be_removed(client, world):
+    officer = world["officer"]
+    membership = officer.memberships.get()
+    client.force_login(world["admin"])
+    response = client.post(u("membership_remove", officer.pk, membership.pk), follow=True)
+    assert "peran terakhir" in response.text
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_user_list_query_count_is_constant(client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["admin"])
+    client.get(u("user_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(u("user_list"))
+    for n in range(25):
+        officer_of(world["opd"], user__username=f"petugas{n}")
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(u("user_list"))
+    assert response.text.count("petugas") >= 25
