@@ -538,3 +538,17 @@ def test_upload_still_checks_csrf(world):
     response = upload(client, world.answer, ("baik.pdf", PDF))
     assert response.status_code == 403
     assert not EvidenceFile.objects.exists()
+
+
+def test_large_upload_spooled_to_a_temporary_file_is_checked_and_stored(client, world):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django spools to a temporary file;
+    the zip directory is read from it and the stored copy is complete."""
+    import os
+
+    data = docx(**{"word/media/image1.png": os.urandom(3 * 1024 * 1024)})
+    client.force_login(world.officer)
+    assert upload(client, world.answer, ("besar.docx", data)).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert evidence.sha256 == hashlib.sha256(data).hexdigest()
+    [path] = stored_files(world.storage)
+    assert path.read_bytes() == data
