@@ -179,3 +179,88 @@ def current_digests(period: EvaluationPeriod) -> dict[str, str]:
         basis: inputs_sha256(framework.code, framework.source_sha256, levels)
         for basis, levels in gather_levels(period.pk).items()
     }
+
+
+@transaction.atomic
+def snapshots_compute_for_year(*, year: int, basis: str | None = None) -> int:
+    """Computes the snapshots of every period of `year` (all instansi) on one
+    basis, or on all of them when `basis` is None, in a fixed number of
+    queries however many periods there are: one to lock the periods, a few
+    per framework for its spec, one for all levels, one for the stored
+    hashes and one upsert of what changed. Unchanged inputs write nothing,
+    as with snapshot_compute. Returns the number of snapshots written."""
+    bases = BASES if basis is None else (Basis(basis),)
+    names = [b.value for b in bases]
+    # Same lock as snapshot_compute takes per period, in one statement.
+    periods = list(
+        EvaluationPeriod.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .filter(year=year)
+        .order_by("pk")
+    )
+    if not periods:
+        return 0
+    specs = {}
+    for period in periods:
+        if period.framework_id not in specs:
+            specs[period.framework_id] = period.framework.to_spec()
+
+    fields = [LEVEL_FIELD[b] for b in bases]
+    levels: dict[tuple[int, str], dict[str, int]] = {
+        (p.pk, name): {} for p in periods for name in names
+    }
+    rows = Answer.objects.filter(period__year=year).values_list(
+        "period_id", "indicator__code", *fields
+    )
+    for period_id, code, *values in rows:
+        for name, level in zip(names, values, strict=True):
+            if level is not None:
+                levels[(period_id, name)][code] = level
+
+    stored = {
+        (period_id, b): (digest, framework_id)
+        for period_id, b, digest, framework_id in IndexSnapshot.objects.filter(
+            period__year=year, basis__in=names
+        ).values_list("period_id", "basis", "inputs_sha256", "framework_id")
+    }
+    now = timezone.now()
+    changed = []
+    for period in periods:
+        framework = period.framework
+        spec = specs[framework.pk]
+        for name in names:
+            key = (period.pk, name)
+            digest = inputs_sha256(framework.code, framework.source_sha256, levels[key])
+            if stored.get(key) == (digest, framework.pk):
+                continue
+            changed.append(
+                IndexSnapshot(
+                    period_id=period.pk,
+                    basis=name,
+                    framework_id=framework.pk,
+                    computed_at=now,
+                    inputs_sha256=digest,
+                    **snapshot_fields(evaluate(spec, levels[key])),
+                )
+            )
+    if changed:
+        IndexSnapshot.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["period", "basis"],
+            update_fields=[
+                "framework",
+                "computed_at",
+                "inputs_sha256",
+                "complete",
+                "missing",
+                "index_exact",
+                "index_display",
+                "predicate",
+                "aspects",
+                "domains",
+                "levels",
+            ],
+        )
+    logger.info("Snapshots of %s recomputed: %s changed", year, len(changed))
+    return len(changed)
