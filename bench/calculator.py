@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,19 +40,24 @@ def child_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
-def manage(env, *args, stdout=subprocess.DEVNULL) -> float:
+def manage(env, *args) -> tuple[float, float]:
+    """Wall and CPU seconds of one command. CPU time (user + system of the
+    child) is reported too because it stays meaningful on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
         env=env,
-        stdout=stdout,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"manage.py {args[0]} failed ({done.returncode}):\n{done.stderr.decode()}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def write_csv(path: Path, rows: int, codes, low: int, high: int, seed: int) -> None:
@@ -93,17 +99,23 @@ def main() -> None:
                 args.format,
             )
 
-        startup = min(spbe_index(one) for _ in range(args.repeat))
-        total = min(spbe_index(big) for _ in range(args.repeat))
+        def best(path):
+            runs = [spbe_index(path) for _ in range(args.repeat)]
+            return min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
 
-    compute = max(total - startup, 1e-9)
-    print(f"machine:   {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print(f"rows:      {args.rows} x {len(codes)} indicators ({args.framework}, {args.format})")
-    print(f"total:     {total:.2f} s (best of {args.repeat}, including startup)")
-    print(f"startup:   {startup:.2f} s (one-row file)")
-    print(
-        f"rows/s:    {args.rows / total:,.0f} overall, {args.rows / compute:,.0f} excluding startup"
-    )
+        startup, total = best(one), best(big)
+
+    print(f"machine:  {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"rows:     {args.rows} x {len(codes)} indicators ({args.framework}, {args.format})")
+    print(f"load:     {os.getloadavg()[0]:.2f} (1-minute average at the end)")
+    for label, position in (("wall", 0), ("cpu", 1)):
+        compute = max(total[position] - startup[position], 1e-9)
+        print(
+            f"{label + ':':<9} {total[position]:.2f} s total, {startup[position]:.2f} s startup;"
+            f" {args.rows / total[position]:,.0f} rows/s overall,"
+            f" {args.rows / compute:,.0f} rows/s excluding startup"
+        )
+    print(f"(best of {args.repeat} runs each)")
 
 
 if __name__ == "__main__":

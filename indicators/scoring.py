@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from functools import cached_property
 
 HUNDRED = Fraction(100)
 EXACT_DECIMAL_PLACES = 10
@@ -87,11 +88,17 @@ class FrameworkSpec:
     # (Pemdi's 0 "belum terindikasi"); None means the scale starts at level_min.
     value_min: int | None = None
 
-    @property
+    @cached_property
     def indicator_codes(self) -> tuple[str, ...]:
         return tuple(i.code for i in self.indicators)
 
-    @property
+    @cached_property
+    def _plan(self) -> _Plan:
+        # Computed once per spec (cached_property writes the instance's
+        # __dict__ directly, which a frozen dataclass allows).
+        return _Plan(self)
+
+    @cached_property
     def value_floor(self) -> int:
         return self.level_min if self.value_min is None else self.value_min
 
@@ -135,9 +142,10 @@ def exact_string(value: Fraction) -> str:
     """Plain decimal without superfluous zeros: '3.7885', '4', '2.8181818181'
     (a repeating value is cut after EXACT_DECIMAL_PLACES decimals)."""
     places = 0
-    while (value * 10**places).denominator != 1 and places < EXACT_DECIMAL_PLACES:
+    # value * 10**places is whole exactly when the denominator divides 10**places.
+    while 10**places % value.denominator and places < EXACT_DECIMAL_PLACES:
         places += 1
-    scaled = math.floor(value * 10**places)
+    scaled = value.numerator * 10**places // value.denominator
     text = format(Decimal(scaled).scaleb(-places), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -147,7 +155,9 @@ def exact_string(value: Fraction) -> str:
 def display(value: Fraction, places: int = 2) -> str:
     """Half-up rounding of the exact value, as the published results round:
     4.765 -> '4.77', 4.745 -> '4.75'. Integer arithmetic, so no tie is lost."""
-    scaled = math.floor(value * 10**places + Fraction(1, 2))
+    # floor(value * 10**places + 1/2) on integers (an int has a numerator
+    # and denominator too), since Fraction operations dominate bulk runs.
+    scaled = (2 * value.numerator * 10**places + value.denominator) // (2 * value.denominator)
     return format(Decimal(scaled).scaleb(-places), "f")
 
 
@@ -198,7 +208,7 @@ def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) ->
     (targets such as 2.5, or an official fractional reading). Every indicator
     must have a value between the spec's floor and level_max."""
     known = set(spec.indicator_codes)
-    checked: dict[str, Fraction] = {}
+    checked: dict[str, Fraction | int] = {}
     for code in values:
         if code not in known:
             raise UnknownIndicator(
@@ -208,7 +218,8 @@ def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) ->
         value = values.get(code)
         if value is None:
             raise MissingLevel(f"Indikator {code}: nilai belum diisi.", indicator=code)
-        if isinstance(value, bool) or not isinstance(value, Fraction | int):
+        # int first: isinstance against Fraction goes through the ABC machinery.
+        if isinstance(value, bool) or not isinstance(value, int | Fraction):
             raise LevelOutOfRange(
                 f"Indikator {code}: nilai {value!r} bukan bilangan pecahan atau bulat.",
                 indicator=code,
@@ -219,29 +230,71 @@ def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) ->
                 f"{spec.value_floor}–{spec.level_max}.",
                 indicator=code,
             )
-        checked[code] = Fraction(value)
+        checked[code] = value
 
-    aspect_points: dict[str, Fraction] = {a.code: Fraction(0) for a in spec.aspects}
-    total_points = Fraction(0)
-    for indicator in spec.indicators:
-        points = Fraction(indicator.weight) * checked[indicator.code]
-        aspect_points[indicator.aspect] += points
-        total_points += points
+    plan = spec._plan
+    aspect_points = [0] * len(plan.aspects)
+    for code, position, weight in plan.indicators:
+        aspect_points[position] += weight * checked[code]
 
     aspects = {
-        a.code: _score(aspect_points[a.code] / Fraction(a.weight), spec.bands) for a in spec.aspects
+        code: plan.score(aspect_points[position], scale)
+        for position, (code, scale) in enumerate(plan.aspects)
     }
-    domains = {}
-    for domain in spec.domains:
-        points = sum(
-            (aspect_points[a.code] for a in spec.aspects if a.domain == domain.code),
-            Fraction(0),
-        )
-        domains[domain.code] = _score(points / Fraction(domain.weight), spec.bands)
-
+    domains = {
+        code: plan.score(sum(aspect_points[p] for p in positions), scale)
+        for code, positions, scale in plan.domains
+    }
     return IndexResult(
-        index=_score(total_points / HUNDRED, spec.bands), domains=domains, aspects=aspects
+        index=plan.score(sum(aspect_points), plan.index_scale), domains=domains, aspects=aspects
     )
+
+
+class _Plan:
+    """A spec prepared for repeated scoring: weights as integers over one
+    common denominator, so a level set is summed in integer arithmetic and
+    each score costs a single Fraction; bands sorted highest first, bounds as
+    integer pairs. Exactness is unchanged: only the order of work differs."""
+
+    def __init__(self, spec: FrameworkSpec):
+        weights = [Fraction(i.weight) for i in spec.indicators]
+        common = math.lcm(*(w.denominator for w in weights)) if weights else 1
+        position = {a.code: p for p, a in enumerate(spec.aspects)}
+        self.indicators = tuple(
+            (i.code, position[i.aspect], int(w * common))
+            for i, w in zip(spec.indicators, weights, strict=True)
+        )
+        # value = points / (weight * common): `scale` is that divisor's inverse.
+        self.aspects = tuple((a.code, 1 / (Fraction(a.weight) * common)) for a in spec.aspects)
+        self.domains = tuple(
+            (
+                d.code,
+                tuple(p for p, a in enumerate(spec.aspects) if a.domain == d.code),
+                1 / (Fraction(d.weight) * common),
+            )
+            for d in spec.domains
+        )
+        self.index_scale = 1 / (HUNDRED * common)
+        # The exact reverse of predicate()'s ascending stable order (not
+        # sorted(reverse=True), which keeps ties in their original order).
+        self.bands = tuple(
+            (Fraction(b.lower).numerator, Fraction(b.lower).denominator, b.inclusive, b.label)
+            for b in sorted(spec.bands, key=lambda b: b.lower)[::-1]
+        )
+
+    def score(self, points: int | Fraction, scale: Fraction) -> Score:
+        if type(points) is int:
+            value = Fraction(points * scale.numerator, scale.denominator)
+        else:
+            value = points * scale
+        numerator, denominator = value.numerator, value.denominator
+        # Highest band first: the first one admitting the value is the one
+        # `predicate()` would end on. Cross-multiplied, so integers only.
+        for bound_numerator, bound_denominator, inclusive, label in self.bands:
+            left, right = numerator * bound_denominator, bound_numerator * denominator
+            if left > right or (inclusive and left == right):
+                return Score(value=value, predicate=label)
+        return Score(value=value, predicate=None)
 
 
 def open_points(spec: FrameworkSpec, levels: Mapping[str, int]) -> dict[str, Fraction]:
@@ -251,7 +304,3 @@ def open_points(spec: FrameworkSpec, levels: Mapping[str, int]) -> dict[str, Fra
         for i in spec.indicators
         if i.code in levels
     }
-
-
-def _score(value: Fraction, bands: tuple[Band, ...]) -> Score:
-    return Score(value=value, predicate=predicate(value, bands))

@@ -5,6 +5,7 @@ Pure: the structure comes from the shipped framework file, never the database,
 so these tests pin the arithmetic independently of the loader.
 """
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -335,3 +336,86 @@ def test_raising_a_level_never_lowers_any_index(given_levels, data):
     assert after.domains[aspect.domain].value > before.domains[aspect.domain].value
     for other in spbe2020().aspects:
         assert after.aspects[other.code].value >= before.aspects[other.code].value
+
+
+# --- The prepared fast path equals the plain definition ---------------------------------
+
+
+def reference(spec: scoring.FrameworkSpec, values) -> dict:
+    """The formulas exactly as FRAMEWORK.md writes them, one Fraction at a
+    time, with predicates from the public predicate()."""
+    points = {a.code: Fraction(0) for a in spec.aspects}
+    for i in spec.indicators:
+        points[i.aspect] += Fraction(i.weight) * values[i.code]
+    aspects = {a.code: points[a.code] / Fraction(a.weight) for a in spec.aspects}
+    domains = {
+        d.code: sum((points[a.code] for a in spec.aspects if a.domain == d.code), Fraction(0))
+        / Fraction(d.weight)
+        for d in spec.domains
+    }
+    index = sum(points.values(), Fraction(0)) / 100
+    return {
+        "index": (index, scoring.predicate(index, spec.bands)),
+        "domains": {c: (v, scoring.predicate(v, spec.bands)) for c, v in domains.items()},
+        "aspects": {c: (v, scoring.predicate(v, spec.bands)) for c, v in aspects.items()},
+    }
+
+
+def as_compared(result: scoring.IndexResult) -> dict:
+    return {
+        "index": (result.index.value, result.index.predicate),
+        "domains": {c: (s.value, s.predicate) for c, s in result.domains.items()},
+        "aspects": {c: (s.value, s.predicate) for c, s in result.aspects.items()},
+    }
+
+
+@given(level_sets)
+def test_compute_equals_the_plain_formulas(given_levels):
+    result = scoring.compute(spbe2020(), given_levels)
+    assert as_compared(result) == reference(spbe2020(), given_levels)
+    for score in (result.index, *result.domains.values(), *result.aspects.values()):
+        assert isinstance(score.value, Fraction)
+
+
+@given(
+    st.lists(st.fractions(min_value=1, max_value=5, max_denominator=12), min_size=47, max_size=47)
+)
+def test_fractional_values_equal_the_plain_formulas(values):
+    given_values = dict(zip(spbe2020().indicator_codes, values, strict=True))
+    result = scoring.compute_values(spbe2020(), given_values)
+    assert as_compared(result) == reference(spbe2020(), given_values)
+
+
+@given(st.fractions(min_value=0, max_value=5, max_denominator=400))
+def test_display_and_exact_string_match_their_definitions(value):
+    # display: floor(v * 100 + 1/2); exact_string: truncated after 10 places.
+    assert scoring.display(value) == format(
+        Decimal(math.floor(value * 100 + Fraction(1, 2))) / 100, ".2f"
+    )
+    truncated = Fraction(math.floor(value * 10**10), 10**10)
+    assert Fraction(scoring.exact_string(value)) == truncated
+
+
+def test_exclusive_band_bounds_through_compute():
+    # Readings like "1.51-2.50": a value of exactly 1.5 stays in the band below.
+    bands = (
+        scoring.Band(Decimal(0), "E"),
+        scoring.Band(Decimal("1.5"), "D", inclusive=False),
+        scoring.Band(Decimal("2.5"), "C", inclusive=False),
+    )
+    spec = scoring.FrameworkSpec(
+        code="exclusive",
+        level_min=0,
+        level_max=5,
+        domains=(),
+        aspects=(scoring.AspectSpec("X", Decimal(100), None),),
+        indicators=(
+            scoring.IndicatorSpec("a", Decimal(50), "X"),
+            scoring.IndicatorSpec("b", Decimal(50), "X"),
+        ),
+        bands=bands,
+    )
+    for a, b, expected in [(1, 2, "E"), (2, 2, "D"), (2, 3, "D"), (3, 3, "C"), (0, 0, "E")]:
+        result = scoring.compute(spec, {"a": a, "b": b})
+        assert result.index.predicate == expected, (a, b)
+        assert result.index.predicate == scoring.predicate(result.index.value, bands)
