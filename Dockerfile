@@ -10,9 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # WeasyPrint renders the PDF reports through Pango and HarfBuzz; without
 # these libraries it imports but fails at the first report. The fonts are the
-# ones the report styles name, so PDFs look the same on every host.
+# ones the report styles name, so PDFs look the same on every host. gettext
+# compiles the translation catalogues, which are not committed.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        gettext \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \
@@ -35,8 +37,10 @@ COPY . .
 
 # Static files are baked into the image (served by WhiteNoise), outside the
 # files volume, so a new image never serves stale assets. The key only exists
-# for this build step: settings refuse to load without one when DEBUG is off.
-RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
+# for these build steps: settings refuse to load without one when DEBUG is off.
+RUN export SECRET_KEY=build-only-not-a-secret \
+    && python manage.py compilemessages --ignore=.venv --verbosity 0 \
+    && python manage.py collectstatic --noinput \
     && mkdir -p "$SPBE_VAR_DIR/files" \
     && chown spbe:spbe "$SPBE_VAR_DIR" "$SPBE_VAR_DIR/files"
 

@@ -114,6 +114,9 @@ def test_dockerfile_base_and_weasyprint_libraries(dockerfile):
 def test_dockerfile_installs_the_lock_collects_static_and_drops_root(dockerfile):
     assert "requirements.lock" in dockerfile
     assert "collectstatic --noinput" in dockerfile
+    # The .mo catalogues are not committed, so the image must compile them.
+    assert "compilemessages" in dockerfile
+    assert re.search(r"\sgettext\s", dockerfile)
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
 
