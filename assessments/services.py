@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,6 +135,20 @@ def _fresh(answer: Answer) -> Answer:
     return Answer.objects.select_related("period__framework").get(pk=answer.pk)
 
 
+def _announce(answer: Answer, *fields: str) -> Answer:
+    """The conditional UPDATE that guards concurrency sends no post_save, but
+    listeners (reports' index snapshots) must still hear of the change."""
+    post_save.send(
+        sender=Answer,
+        instance=answer,
+        created=False,
+        update_fields=frozenset(fields),
+        raw=False,
+        using=router.db_for_write(Answer),
+    )
+    return answer
+
+
 def _refused_update(answer: Answer, expected_version: int) -> ServiceError:
     """Why a conditional update touched no row: locked meanwhile, or stale."""
     current = _fresh(answer)
@@ -227,7 +242,7 @@ def answer_save(*, answer: Answer, user, level, explanation, expected_version) -
         )
         for name, before, after in changes
     )
-    return _fresh(current)
+    return _announce(_fresh(current), *(name for name, _before, _after in changes))
 
 
 @transaction.atomic
@@ -266,7 +281,7 @@ def answer_submit(*, answer: Answer, user, expected_version) -> Answer:
         value_before=_as_text(current.proposed_level),
         value_after=_as_text(current.proposed_level),
     )
-    return _fresh(current)
+    return _announce(_fresh(current), "state", "submitted_at")
 
 
 @dataclass

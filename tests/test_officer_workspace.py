@@ -567,3 +567,28 @@ def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_pa
     assert not page.is_visible("#answer-form")
     screenshot("officer-answer-submitted")
     assert Answer.objects.get(pk=answer.pk).state == AnswerState.SUBMITTED
+
+
+def test_saves_and_submits_announce_post_save_for_listeners(officer_world):
+    """The conditional UPDATE sends no post_save by itself; reports' index
+    snapshots listen for it, so the services send it."""
+    from django.db.models.signals import post_save
+
+    w = officer_world
+    heard = []
+
+    def listener(sender, instance, update_fields, **kwargs):
+        heard.append((instance.pk, instance.version, set(update_fields)))
+
+    post_save.connect(listener, sender=Answer, weak=False)
+    try:
+        answer = services.answer_save(
+            answer=w.answer, user=w.officer, level=2, explanation="F", expected_version=1
+        )
+        services.answer_submit(answer=answer, user=w.officer, expected_version=2)
+    finally:
+        post_save.disconnect(listener, sender=Answer)
+    assert heard == [
+        (w.answer.pk, 2, {"proposed_level", "explanation"}),
+        (w.answer.pk, 3, {"state", "submitted_at"}),
+    ]
