@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import views_officer
+from assessments import views_officer, views_profile
 
 app_name = "assessments"
 
@@ -36,6 +36,13 @@ urlpatterns = [
         views_officer.evidence_link_withdraw,
         name="evidence_link_withdraw",
     ),
+]
+
+# The profile page with the user's API tokens.
+urlpatterns += [
+    path("profil/", views_profile.profile, name="profile"),
+    path("profil/token/", views_profile.token_create, name="token_create"),
+    path("profil/token/<int:pk>/cabut/", views_profile.token_revoke, name="token_revoke"),
 ]
 
 # Names other modules already reverse (notifications, reviewer templates).

@@ -1,9 +1,12 @@
 """Project-wide API conventions: one error body shape for every endpoint,
 `{"detail": "...", "errors": {field: [messages]}}`."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 ErrorSerializer = inline_serializer(
@@ -15,7 +18,32 @@ ErrorSerializer = inline_serializer(
 )
 
 
+def errors(*statuses: int) -> dict:
+    """extend_schema `responses` entries for the error statuses an endpoint
+    can answer with; every one has the same body."""
+    return dict.fromkeys(statuses, ErrorSerializer)
+
+
+# Every endpoint may answer these: no or a bad token, no permission, and a
+# throttled client.
+COMMON_ERRORS = (401, 403, 429)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 def api_exception_handler(exc, context):
+    # The services' refusals (assessments.services.ServiceError and its
+    # subclasses) carry their HTTP status and a translated message.
+    status = getattr(exc, "status", None)
+    message = getattr(exc, "message", None)
+    if isinstance(status, int) and isinstance(message, str):
+        return Response({"detail": message, "errors": {}}, status=status)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": " ".join(exc.messages), "errors": {}}, status=400)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from assessments import api as assessments_api
 from indicators import api as indicators_api
+from reports import api as reports_api
 
 urlpatterns = [
     path("frameworks/", indicators_api.FrameworkList.as_view(), name="framework-list"),
@@ -10,4 +12,79 @@ urlpatterns = [
         "frameworks/<slug:code>/", indicators_api.FrameworkDetail.as_view(), name="framework-detail"
     ),
     path("calculator/", indicators_api.Calculator.as_view(), name="calculator"),
+]
+
+# Organisations, periods and assignments.
+urlpatterns += [
+    path("instansi/", assessments_api.InstansiList.as_view(), name="instansi-list"),
+    path("instansi/<slug:code>/", assessments_api.InstansiDetail.as_view(), name="instansi-detail"),
+    path("opds/", assessments_api.OPDList.as_view(), name="opd-list"),
+    path("opds/<int:pk>/", assessments_api.OPDDetail.as_view(), name="opd-detail"),
+    path("periods/", assessments_api.PeriodList.as_view(), name="period-list"),
+    path("periods/<int:pk>/", assessments_api.PeriodDetail.as_view(), name="period-detail"),
+    path(
+        "periods/<int:pk>/recompute/",
+        reports_api.PeriodRecompute.as_view(),
+        name="period-recompute",
+    ),
+    path("assignments/", assessments_api.AssignmentList.as_view(), name="assignment-list"),
+]
+
+# Answers: the officer's drafts and the reviewer's decisions.
+urlpatterns += [
+    path("answers/", assessments_api.AnswerList.as_view(), name="answer-list"),
+    path("answers/accept/", assessments_api.AnswersAcceptBulk.as_view(), name="answer-accept-bulk"),
+    path("answers/<uuid:public_id>/", assessments_api.AnswerDetail.as_view(), name="answer-detail"),
+    path(
+        "answers/<uuid:public_id>/submit/",
+        assessments_api.AnswerSubmit.as_view(),
+        name="answer-submit",
+    ),
+    path(
+        "answers/<uuid:public_id>/accept/",
+        assessments_api.AnswerAccept.as_view(),
+        name="answer-accept",
+    ),
+    path(
+        "answers/<uuid:public_id>/adjust/",
+        assessments_api.AnswerAdjust.as_view(),
+        name="answer-adjust",
+    ),
+    path(
+        "answers/<uuid:public_id>/return/",
+        assessments_api.AnswerReturn.as_view(),
+        name="answer-return",
+    ),
+]
+
+# Evidence files.
+urlpatterns += [
+    path("evidence/", assessments_api.EvidenceList.as_view(), name="evidence-list"),
+    path(
+        "evidence/<uuid:public_id>/",
+        assessments_api.EvidenceDetail.as_view(),
+        name="evidence-detail",
+    ),
+    path(
+        "evidence/<uuid:public_id>/download/",
+        assessments_api.EvidenceDownload.as_view(),
+        name="evidence-download",
+    ),
+]
+
+# Results and reports.
+urlpatterns += [
+    path("snapshots/", reports_api.SnapshotList.as_view(), name="snapshot-list"),
+    path("snapshots/<int:pk>/", reports_api.SnapshotDetail.as_view(), name="snapshot-detail"),
+    path("report-jobs/", reports_api.ReportJobList.as_view(), name="report-job-list"),
+    path(
+        "report-jobs/<uuid:public_id>/",
+        reports_api.ReportJobDetail.as_view(),
+        name="report-job-detail",
+    ),
+    path(
+        "report-jobs/<uuid:public_id>/download/",
+        reports_api.ReportJobDownload.as_view(),
+        name="report-job-download",
+    ),
 ]

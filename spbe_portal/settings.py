@@ -198,8 +198,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SPBE Portal <noreply@localho
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # The token class comes first so that a refused request says 401 with
+    # WWW-Authenticate: Bearer; browsers still use their session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "assessments.api_auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "spbe_portal.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "spbe_portal.api.api_exception_handler",
 }
@@ -211,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a field called "kind"; name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "InstansiKindEnum": "assessments.models.Instansi.Kind",
+        "ReportKindEnum": "reports.models.ReportKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------

@@ -282,3 +282,125 @@ def officer_world(db):
         foreign=officer_of(foreign_opd),
         reviewer=role_in(period.instansi, Role.REVIEWER),
     )
+
+
+# --- API: one open period with every kind of object, and a person in every role ------
+@pytest.fixture
+def api_world(db, evidence_storage):
+    """An open period of one instansi: a draft answer and a submitted one of
+    the owning OPD, an answer of another OPD, an evidence file, a snapshot
+    and a finished OPD report; people in every role, and an instansi-wide
+    everything of another instansi. `tokens[actor]` is an API token."""
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from assessments.api_auth import api_token_create
+    from assessments.models import Answer, AnswerState, EvidenceFile, Membership, Role
+    from assessments.services import answers_ensure
+    from reports.models import IndexSnapshot, JobState, ReportJob
+    from tests.factories import (
+        AssignmentFactory,
+        EvaluationPeriodFactory,
+        FrameworkVersionFactory,
+        OPDFactory,
+        officer_of,
+        role_in,
+    )
+
+    framework = FrameworkVersionFactory()
+    period = EvaluationPeriodFactory(framework=framework)
+    instansi = period.instansi
+    opd = OPDFactory(instansi=instansi, short_name="Diskominfo")
+    other_opd = OPDFactory(instansi=instansi, short_name="Bappeda")
+    draft_asg = AssignmentFactory(period=period, responsible_opd=opd)
+    submitted_asg = AssignmentFactory(period=period, responsible_opd=opd)
+    other_asg = AssignmentFactory(period=period, responsible_opd=other_opd)
+    answers_ensure(period=period)
+    answers = {a.indicator_id: a for a in Answer.objects.filter(period=period)}
+    draft = answers[draft_asg.indicator_id]
+    draft.proposed_level, draft.explanation = 3, "FAKTA: Pergub 4/2023. ANALISIS: memenuhi."
+    draft.save()
+    submitted = answers[submitted_asg.indicator_id]
+    submitted.proposed_level, submitted.explanation = 4, "FAKTA: SK. ANALISIS: memenuhi."
+    submitted.state, submitted.submitted_at = AnswerState.SUBMITTED, timezone.now()
+    submitted.save()
+
+    officer = officer_of(opd)
+    people = {
+        "officer": officer,
+        "other_officer": officer_of(other_opd),
+        "reviewer": role_in(instansi, Role.REVIEWER),
+        "leadership": role_in(instansi, Role.LEADERSHIP),
+        "administrator": role_in(instansi, Role.ADMINISTRATOR),
+    }
+    foreign_period = EvaluationPeriodFactory(framework=framework)
+    foreign = officer_of(OPDFactory(instansi=foreign_period.instansi))
+    for role in (Role.REVIEWER, Role.LEADERSHIP, Role.ADMINISTRATOR):
+        Membership.objects.create(user=foreign, instansi=foreign_period.instansi, role=role)
+    people["foreign"] = foreign
+
+    evidence = EvidenceFile(
+        answer=draft,
+        original_name="pergub.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
+    evidence.file.save("evidence", ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
+    snapshot = IndexSnapshot.objects.create(
+        period=period,
+        basis="self",
+        framework=framework,
+        computed_at=timezone.now(),
+        inputs_sha256="1" * 64,
+        complete=False,
+        missing=["x"],
+    )
+    job = ReportJob(
+        period=period,
+        basis="self",
+        kind="opd",
+        opd=opd,
+        format="xlsx",
+        state=JobState.DONE,
+        requested_by=people["leadership"],
+        finished_at=timezone.now(),
+    )
+    job.file.save("report", ContentFile(b"PK\x03\x04 report"), save=False)
+    job.save()
+    tokens = {actor: api_token_create(user=user, name="uji")[1] for actor, user in people.items()}
+    return SimpleNamespace(
+        framework=framework,
+        period=period,
+        instansi=instansi,
+        opd=opd,
+        other_opd=other_opd,
+        draft=draft,
+        submitted=submitted,
+        other_answer=answers[other_asg.indicator_id],
+        draft_assignment=draft_asg,
+        evidence=evidence,
+        snapshot=snapshot,
+        job=job,
+        people=people,
+        tokens=tokens,
+    )
+
+
+@pytest.fixture
+def api_as(api_world):
+    """api_as("officer") -> an APIClient sending that actor's token
+    (api_as(None): anonymous)."""
+    from rest_framework.test import APIClient
+
+    def client(actor):
+        c = APIClient()
+        if actor is not None:
+            c.credentials(HTTP_AUTHORIZATION=f"Bearer {api_world.tokens[actor]}")
+        return c
+
+    return client

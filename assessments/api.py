@@ -1,0 +1,570 @@
+"""The assessments API: organisations, periods, assignments, answers,
+reviewer decisions and evidence.
+
+Every object comes through assessments.access (404 for what the user may not
+see) and every change through the same services as the HTML views
+(assessments.services, assessments.reviewing), whose refusals carry their
+HTTP status; spbe_portal.api turns them into the common error body.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments import access, reviewing, services
+from assessments import api_serializers as s
+from assessments.evidence import EvidenceSizeLimitHandler, safe_display_name, too_big_message
+from assessments.models import (
+    OPD,
+    Answer,
+    AnswerState,
+    Assignment,
+    EvaluationPeriod,
+    EvidenceFile,
+    PeriodState,
+)
+from spbe_portal.api import COMMON_ERRORS, errors
+
+TAG_ORG = "organisasi"
+TAG_ANSWERS = "jawaban"
+TAG_REVIEW = "verifikasi"
+TAG_EVIDENCE = "data dukung"
+
+
+# --- filters -----------------------------------------------------------------------
+
+
+class PeriodFilter(django_filters.FilterSet):
+    instansi = django_filters.CharFilter(field_name="instansi__code")
+    year = django_filters.NumberFilter()
+    state = django_filters.ChoiceFilter(choices=PeriodState.choices)
+
+    class Meta:
+        model = EvaluationPeriod
+        fields = ["instansi", "year", "state"]
+
+
+class OPDFilter(django_filters.FilterSet):
+    instansi = django_filters.CharFilter(field_name="instansi__code")
+
+    class Meta:
+        model = OPD
+        fields = ["instansi", "active"]
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    opd = django_filters.NumberFilter(field_name="responsible_opd_id")
+    indicator = django_filters.CharFilter(field_name="indicator__code")
+
+    class Meta:
+        model = Assignment
+        fields = ["period", "opd", "indicator"]
+
+
+class AnswerFilter(django_filters.FilterSet):
+    instansi = django_filters.CharFilter(field_name="period__instansi__code")
+    year = django_filters.NumberFilter(field_name="period__year")
+    indicator = django_filters.CharFilter(field_name="indicator__code")
+    state = django_filters.ChoiceFilter(choices=AnswerState.choices)
+
+    class Meta:
+        model = Answer
+        fields = ["period", "opd", "indicator", "state", "instansi", "year"]
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    answer = django_filters.UUIDFilter(field_name="answer__public_id")
+    period = django_filters.NumberFilter(field_name="answer__period_id")
+    opd = django_filters.NumberFilter(field_name="answer__opd_id")
+    indicator = django_filters.CharFilter(field_name="answer__indicator__code")
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["answer", "period", "opd", "indicator", "withdrawn"]
+
+
+# --- organisations and periods -----------------------------------------------------
+
+
+@extend_schema(tags=[TAG_ORG], responses={200: s.InstansiSerializer, **errors(*COMMON_ERRORS)})
+class InstansiList(generics.ListAPIView):
+    """The instansi the user holds a role in."""
+
+    serializer_class = s.InstansiSerializer
+
+    def get_queryset(self):
+        return access.visible_instansi(self.request.user).select_related("parent").order_by("code")
+
+
+@extend_schema(tags=[TAG_ORG], responses={200: s.InstansiSerializer, **errors(*COMMON_ERRORS, 404)})
+class InstansiDetail(generics.RetrieveAPIView):
+    serializer_class = s.InstansiSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return access.visible_instansi(self.request.user).select_related("parent")
+
+
+@extend_schema(tags=[TAG_ORG], responses={200: s.OPDSerializer, **errors(*COMMON_ERRORS, 400, 404)})
+class OPDList(generics.ListAPIView):
+    """OPDs of the user's instansi (officers: their own OPDs)."""
+
+    serializer_class = s.OPDSerializer
+    filterset_class = OPDFilter
+
+    def get_queryset(self):
+        return (
+            access.visible_opds(self.request.user)
+            .select_related("instansi")
+            .order_by("instansi__code", "short_name", "id")
+        )
+
+
+@extend_schema(tags=[TAG_ORG], responses={200: s.OPDSerializer, **errors(*COMMON_ERRORS, 404)})
+class OPDDetail(generics.RetrieveAPIView):
+    serializer_class = s.OPDSerializer
+
+    def get_queryset(self):
+        return access.visible_opds(self.request.user).select_related("instansi")
+
+
+def _periods(user):
+    return access.visible_periods(user).select_related("instansi", "framework")
+
+
+@extend_schema(
+    tags=[TAG_ORG], responses={200: s.PeriodSerializer, **errors(*COMMON_ERRORS, 400, 404)}
+)
+class PeriodList(generics.ListAPIView):
+    """Evaluation periods of the user's instansi, newest first."""
+
+    serializer_class = s.PeriodSerializer
+    filterset_class = PeriodFilter
+
+    def get_queryset(self):
+        return _periods(self.request.user).order_by("instansi__code", "-year")
+
+
+@extend_schema(tags=[TAG_ORG], responses={200: s.PeriodSerializer, **errors(*COMMON_ERRORS, 404)})
+class PeriodDetail(generics.RetrieveAPIView):
+    serializer_class = s.PeriodSerializer
+
+    def get_queryset(self):
+        return _periods(self.request.user)
+
+
+@extend_schema(
+    tags=[TAG_ORG], responses={200: s.AssignmentSerializer, **errors(*COMMON_ERRORS, 400, 404)}
+)
+class AssignmentList(generics.ListAPIView):
+    """Which OPD answers which indicator. Officers see the assignments of the
+    answers they can see (their own and those they contribute to)."""
+
+    serializer_class = s.AssignmentSerializer
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        visible = access.visible_answers(user).values("period_id", "indicator_id")
+        return (
+            Assignment.objects.filter(
+                Exists(
+                    visible.filter(
+                        period_id=OuterRef("period_id"), indicator_id=OuterRef("indicator_id")
+                    )
+                )
+            )
+            .select_related("indicator")
+            .prefetch_related("contributors")
+            .order_by("period_id", "indicator__position")
+        )
+
+
+# --- answers -----------------------------------------------------------------------
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_('ETag jawaban yang terakhir dibaca (mis. "3"); wajib untuk perubahan.'),
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_("ETag jawaban yang dinilai; keputusan ditolak (412) bila jawaban telah berubah."),
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description=_("Versi jawaban, untuk header If-Match pada perubahan berikutnya."),
+)
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def etag_of(answer: Answer) -> str:
+    return f'"{answer.version}"'
+
+
+def with_etag(response: Response, answer: Answer) -> Response:
+    response["ETag"] = etag_of(answer)
+    return response
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "If-Match"
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "If-Match"
+    default_code = "precondition_failed"
+
+
+def expected_version(request, answer: Answer, *, required: bool = True) -> int:
+    """The version named by If-Match: 428 when it is missing (and required),
+    412 when it is not the answer's current version."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        if required:
+            raise PreconditionRequired(
+                _("Sertakan header If-Match berisi ETag jawaban (baca jawaban terlebih dahulu).")
+            )
+        return answer.version
+    match = _ETAG.match(header)
+    if header.strip() != "*" and (match is None or int(match.group(1)) != answer.version):
+        raise PreconditionFailed(
+            _("Jawaban telah berubah sejak dibaca (versi sekarang %(version)s); baca ulang.")
+            % {"version": answer.version}
+        )
+    return answer.version
+
+
+def answer_or_404(user, public_id) -> Answer:
+    return access.get_visible_or_404(
+        access.visible_answers(user).select_related(
+            "indicator", "period__framework", "period__instansi", "opd"
+        ),
+        public_id=public_id,
+    )
+
+
+def _stale(exc) -> PreconditionFailed:
+    return PreconditionFailed(exc.message)
+
+
+@extend_schema(
+    tags=[TAG_ANSWERS], responses={200: s.AnswerSerializer, **errors(*COMMON_ERRORS, 400, 404)}
+)
+class AnswerList(generics.ListAPIView):
+    """Answers the user can see: officers those of their OPDs (and those they
+    contribute evidence to), instansi-wide roles all of their instansi."""
+
+    serializer_class = s.AnswerSerializer
+    filterset_class = AnswerFilter
+
+    def get_queryset(self):
+        return (
+            access.visible_answers(self.request.user)
+            .select_related("indicator", "period")
+            .order_by("period_id", "indicator__position")
+        )
+
+
+class AnswerDetail(APIView):
+    @extend_schema(
+        tags=[TAG_ANSWERS],
+        parameters=[ETAG_HEADER],
+        responses={
+            200: s.AnswerSerializer,
+            **errors(*COMMON_ERRORS, 404),
+        },
+    )
+    def get(self, request, public_id):
+        answer = answer_or_404(request.user, public_id)
+        data = s.AnswerSerializer(answer, context={"request": request}).data
+        return with_etag(Response(data), answer)
+
+    @extend_schema(
+        tags=[TAG_ANSWERS],
+        summary=_("Simpan tingkat usulan dan penjelasan (draf)"),
+        parameters=[IF_MATCH, ETAG_HEADER],
+        request=s.AnswerUpdateSerializer,
+        responses={
+            200: s.AnswerSerializer,
+            **errors(*COMMON_ERRORS, 400, 404, 409, 412, 428),
+        },
+    )
+    def patch(self, request, public_id):
+        answer = answer_or_404(request.user, public_id)
+        if not access.can_edit_answer(request.user, answer):
+            raise services.NotAllowed()
+        version = expected_version(request, answer)
+        payload = s.AnswerUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            saved = services.answer_save(
+                answer=answer,
+                user=request.user,
+                level=data.get("proposed_level", answer.proposed_level),
+                explanation=data.get("explanation", answer.explanation),
+                expected_version=version,
+            )
+        except services.Conflict as exc:
+            raise _stale(exc) from None
+        saved = answer_or_404(request.user, saved.public_id)
+        return with_etag(
+            Response(s.AnswerSerializer(saved, context={"request": request}).data), saved
+        )
+
+
+class AnswerSubmit(APIView):
+    @extend_schema(
+        tags=[TAG_ANSWERS],
+        summary=_("Ajukan jawaban untuk diverifikasi"),
+        parameters=[IF_MATCH, ETAG_HEADER],
+        request=None,
+        responses={
+            200: s.AnswerSerializer,
+            **errors(*COMMON_ERRORS, 400, 404, 409, 412, 428),
+        },
+    )
+    def post(self, request, public_id):
+        answer = answer_or_404(request.user, public_id)
+        if not access.can_edit_answer(request.user, answer):
+            raise services.NotAllowed()
+        version = expected_version(request, answer)
+        try:
+            done = services.answer_submit(
+                answer=answer, user=request.user, expected_version=version
+            )
+        except services.Conflict as exc:
+            raise _stale(exc) from None
+        done = answer_or_404(request.user, done.public_id)
+        return with_etag(
+            Response(s.AnswerSerializer(done, context={"request": request}).data), done
+        )
+
+
+# --- reviewer decisions ------------------------------------------------------------
+
+
+def _decision_schema(summary, request_serializer):
+    return extend_schema(
+        tags=[TAG_REVIEW],
+        summary=summary,
+        parameters=[IF_MATCH_OPTIONAL, ETAG_HEADER],
+        request=request_serializer,
+        responses={
+            200: s.AnswerSerializer,
+            **errors(*COMMON_ERRORS, 400, 404, 409, 412),
+        },
+    )
+
+
+class _Decision(APIView):
+    """Accept, adjust or return one submitted answer (internal assessors)."""
+
+    payload_class = None
+
+    def post(self, request, public_id):
+        answer = answer_or_404(request.user, public_id)
+        if not access.can_review(request.user, answer.period):
+            raise reviewing.ReviewNotAllowed(_("Anda bukan asesor internal untuk instansi ini."))
+        expected_version(request, answer, required=False)
+        payload = self.payload_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            decided = self.decide(answer, request.user, payload.validated_data)
+        except reviewing.ReviewConflict as exc:
+            raise _stale(exc) from None
+        decided = answer_or_404(request.user, decided.public_id)
+        body = s.AnswerSerializer(decided, context={"request": request}).data
+        return with_etag(Response(body), decided)
+
+
+class AnswerAccept(_Decision):
+    payload_class = s.AcceptSerializer
+
+    @_decision_schema(_("Terima tingkat usulan"), s.AcceptSerializer)
+    def post(self, request, public_id):
+        return super().post(request, public_id)
+
+    def decide(self, answer, user, data):
+        return reviewing.answer_accept(answer=answer, user=user, comment=data["comment"])
+
+
+class AnswerAdjust(_Decision):
+    payload_class = s.AdjustSerializer
+
+    @_decision_schema(_("Validasi pada tingkat lain, dengan justifikasi"), s.AdjustSerializer)
+    def post(self, request, public_id):
+        return super().post(request, public_id)
+
+    def decide(self, answer, user, data):
+        return reviewing.answer_adjust(
+            answer=answer, user=user, level=data["level"], justification=data["justification"]
+        )
+
+
+class AnswerReturn(_Decision):
+    payload_class = s.ReturnSerializer
+
+    @_decision_schema(_("Kembalikan untuk perbaikan, dengan alasan"), s.ReturnSerializer)
+    def post(self, request, public_id):
+        return super().post(request, public_id)
+
+    def decide(self, answer, user, data):
+        return reviewing.answer_return(
+            answer=answer, user=user, reason=data["reason"], comment=data["comment"]
+        )
+
+
+class AnswersAcceptBulk(APIView):
+    @extend_schema(
+        tags=[TAG_REVIEW],
+        operation_id="answers_accept_bulk",
+        summary=_("Terima beberapa jawaban sekaligus (semua atau tidak sama sekali)"),
+        request=s.BulkAcceptSerializer,
+        responses={200: s.BulkAcceptResponse, **errors(*COMMON_ERRORS, 400, 404, 409)},
+    )
+    def post(self, request):
+        payload = s.BulkAcceptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(payload.validated_data["answers"]))
+        found = {
+            a.public_id: a
+            for a in access.visible_answers(request.user)
+            .filter(public_id__in=ids)
+            .select_related("indicator", "period", "opd")
+        }
+        if len(found) != len(ids):
+            raise Http404
+        try:
+            accepted = reviewing.answers_accept_bulk(
+                answers=[found[i] for i in ids], user=request.user
+            )
+        except reviewing.ReviewConflict as exc:
+            raise _stale(exc) from None
+        body = s.AnswerSerializer(accepted, many=True, context={"request": request}).data
+        return Response({"accepted": body})
+
+
+# --- evidence ----------------------------------------------------------------------
+
+
+class EvidenceList(generics.ListAPIView):
+    """Evidence files of the answers the user can see; upload adds one file
+    to an answer with the same checks as the portal's upload form."""
+
+    serializer_class = s.EvidenceSerializer
+    filterset_class = EvidenceFilter
+
+    def get_queryset(self):
+        return (
+            access.visible_evidence(self.request.user)
+            .select_related("answer")
+            .order_by("uploaded_at", "id")
+        )
+
+    def get_parsers(self):
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return [MultiPartParser()]
+        return super().get_parsers()
+
+    def initialize_request(self, request, *args, **kwargs):
+        # The size limit must be the first upload handler, before anything
+        # (authentication's CSRF check included) reads the body.
+        if request.method == "POST":
+            request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+        return super().initialize_request(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG_EVIDENCE],
+        responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG_EVIDENCE],
+        summary=_("Unggah satu berkas data dukung untuk sebuah jawaban"),
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 415)},
+    )
+    def post(self, request):
+        too_big = getattr(request._request, "evidence_too_big", [])
+        if too_big:
+            raise exceptions.ValidationError({"file": [too_big_message()]})
+        payload = s.EvidenceUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        answer = answer_or_404(request.user, payload.validated_data["answer"])
+        evidence = services.evidence_add(
+            answer=answer, user=request.user, uploaded_file=payload.validated_data["file"]
+        )
+        evidence.answer = answer
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=[TAG_EVIDENCE], responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 404)}
+)
+class EvidenceDetail(generics.RetrieveAPIView):
+    serializer_class = s.EvidenceSerializer
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        return access.visible_evidence(self.request.user).select_related("answer")
+
+
+class EvidenceDownload(APIView):
+    @extend_schema(
+        tags=[TAG_EVIDENCE],
+        summary=_("Unduh berkas data dukung"),
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("Isi berkas, dengan tipe aslinya.")
+            ),
+            **errors(*COMMON_ERRORS, 404),
+        },
+    )
+    def get(self, request, public_id):
+        evidence = access.get_visible_or_404(
+            access.visible_evidence(request.user), public_id=public_id
+        )
+        try:
+            handle = evidence.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=safe_display_name(evidence.original_name),
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        # Always an attachment through the API; nothing in it may ever run.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

@@ -1,0 +1,260 @@
+"""Every API route × every kind of caller.
+
+The routes are read from the URL resolver, so a route added under /api/v1/
+without a row in ROUTES fails `test_every_route_is_covered`. Anonymous
+callers get 401; people who may not see an object get 404 (or 403 where
+they see it but may not act); lists answer 200 but never contain another
+OPD's or instansi's objects."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.models import ApiToken
+
+ACTORS = ("officer", "other_officer", "reviewer", "leadership", "administrator", "foreign")
+INSIDERS = ("officer", "reviewer", "leadership", "administrator")
+WIDE = ("reviewer", "leadership", "administrator")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class Route:
+    """`ok`: actors that succeed (with `ok_status`); the rest get one of
+    `refused` (a dict actor -> status, default 404). For lists, `sees(w, body)`
+    tells whether the world's owned object is in the body; only `ok` may see it."""
+
+    url: callable
+    ok: tuple = INSIDERS
+    ok_status: int = 200
+    refused: dict = field(default_factory=dict)
+    body: callable = None
+    headers: callable = None
+    sees: callable = None
+    fmt: str = "json"
+
+
+def ids(body):
+    return {str(item.get("id")) for item in body.get("results", [])}
+
+
+def etag(w, answer):
+    return {"HTTP_IF_MATCH": f'"{answer.version}"'}
+
+
+def upload(w):
+    return {"answer": str(w.draft.public_id), "file": SimpleUploadedFile("bukti.pdf", PDF)}
+
+
+ROUTES: dict[tuple[str, str], Route] = {
+    # The framework catalogue and the calculator are public to every signed-in user.
+    ("framework-list", "get"): Route(lambda w: reverse("api:framework-list"), ok=ACTORS),
+    ("framework-detail", "get"): Route(
+        lambda w: reverse("api:framework-detail", args=[w.framework.code]), ok=ACTORS
+    ),
+    ("calculator", "post"): Route(
+        lambda w: reverse("api:calculator"),
+        ok=(),
+        refused=dict.fromkeys(ACTORS, 400),  # unknown framework: bad input for everyone alike
+        body=lambda w: {"framework": "tidak-ada", "levels": {}},
+    ),
+    ("instansi-list", "get"): Route(
+        lambda w: reverse("api:instansi-list"),
+        ok=(*INSIDERS, "other_officer"),
+        sees=lambda w, b: w.instansi.code in {i["code"] for i in b["results"]},
+    ),
+    ("instansi-detail", "get"): Route(
+        lambda w: reverse("api:instansi-detail", args=[w.instansi.code]),
+        ok=(*INSIDERS, "other_officer"),
+    ),
+    ("opd-list", "get"): Route(
+        lambda w: reverse("api:opd-list"), sees=lambda w, b: str(w.opd.id) in ids(b)
+    ),
+    ("opd-detail", "get"): Route(lambda w: reverse("api:opd-detail", args=[w.opd.id])),
+    ("period-list", "get"): Route(
+        lambda w: reverse("api:period-list"),
+        ok=(*INSIDERS, "other_officer"),
+        sees=lambda w, b: str(w.period.id) in ids(b),
+    ),
+    ("period-detail", "get"): Route(
+        lambda w: reverse("api:period-detail", args=[w.period.id]),
+        ok=(*INSIDERS, "other_officer"),
+    ),
+    ("period-recompute", "post"): Route(
+        lambda w: reverse("api:period-recompute", args=[w.period.id]),
+        ok=WIDE,
+        ok_status=202,
+        refused={"officer": 403, "other_officer": 403},
+    ),
+    ("assignment-list", "get"): Route(
+        lambda w: reverse("api:assignment-list"),
+        sees=lambda w, b: str(w.draft_assignment.id) in ids(b),
+    ),
+    ("answer-list", "get"): Route(
+        lambda w: reverse("api:answer-list"), sees=lambda w, b: str(w.draft.public_id) in ids(b)
+    ),
+    ("answer-detail", "get"): Route(
+        lambda w: reverse("api:answer-detail", args=[w.draft.public_id])
+    ),
+    ("answer-detail", "patch"): Route(
+        lambda w: reverse("api:answer-detail", args=[w.draft.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+        body=lambda w: {"proposed_level": 4},
+        headers=lambda w: etag(w, w.draft),
+    ),
+    ("answer-submit", "post"): Route(
+        lambda w: reverse("api:answer-submit", args=[w.draft.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+        headers=lambda w: etag(w, w.draft),
+    ),
+    ("answer-accept", "post"): Route(
+        lambda w: reverse("api:answer-accept", args=[w.submitted.public_id]),
+        ok=("reviewer",),
+        refused={"officer": 403, "leadership": 403, "administrator": 403},
+        body=lambda w: {},
+    ),
+    ("answer-adjust", "post"): Route(
+        lambda w: reverse("api:answer-adjust", args=[w.submitted.public_id]),
+        ok=("reviewer",),
+        refused={"officer": 403, "leadership": 403, "administrator": 403},
+        body=lambda w: {"level": 3, "justification": "Reviu belum ada."},
+    ),
+    ("answer-return", "post"): Route(
+        lambda w: reverse("api:answer-return", args=[w.submitted.public_id]),
+        ok=("reviewer",),
+        refused={"officer": 403, "leadership": 403, "administrator": 403},
+        body=lambda w: {"reason": "evidence_missing", "comment": "Unggah SK."},
+    ),
+    ("answer-accept-bulk", "post"): Route(
+        lambda w: reverse("api:answer-accept-bulk"),
+        ok=("reviewer",),
+        refused={"officer": 403, "leadership": 403, "administrator": 403},
+        body=lambda w: {"answers": [str(w.submitted.public_id)]},
+    ),
+    ("evidence-list", "get"): Route(
+        lambda w: reverse("api:evidence-list"),
+        sees=lambda w, b: str(w.evidence.public_id) in ids(b),
+    ),
+    ("evidence-list", "post"): Route(
+        lambda w: reverse("api:evidence-list"),
+        ok=("officer",),
+        ok_status=201,
+        refused=dict.fromkeys(WIDE, 403),
+        body=upload,
+        fmt="multipart",
+    ),
+    ("evidence-detail", "get"): Route(
+        lambda w: reverse("api:evidence-detail", args=[w.evidence.public_id])
+    ),
+    ("evidence-download", "get"): Route(
+        lambda w: reverse("api:evidence-download", args=[w.evidence.public_id])
+    ),
+    ("snapshot-list", "get"): Route(
+        lambda w: reverse("api:snapshot-list"),
+        ok=WIDE,
+        sees=lambda w, b: str(w.snapshot.id) in ids(b),
+    ),
+    ("snapshot-detail", "get"): Route(
+        lambda w: reverse("api:snapshot-detail", args=[w.snapshot.id]), ok=WIDE
+    ),
+    ("report-job-list", "get"): Route(
+        lambda w: reverse("api:report-job-list"),
+        sees=lambda w, b: str(w.job.public_id) in ids(b),
+    ),
+    ("report-job-list", "post"): Route(
+        lambda w: reverse("api:report-job-list"),
+        ok_status=201,
+        body=lambda w: {
+            "period": w.period.id,
+            "basis": "self",
+            "kind": "opd",
+            "opd": w.opd.id,
+            "format": "xlsx",
+        },
+    ),
+    ("report-job-detail", "get"): Route(
+        lambda w: reverse("api:report-job-detail", args=[w.job.public_id])
+    ),
+    ("report-job-download", "get"): Route(
+        lambda w: reverse("api:report-job-download", args=[w.job.public_id])
+    ),
+}
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(url name, method) of every view mounted under /api/v1/."""
+    found = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and namespace == "api":
+                view = p.callback.view_class
+                for method in view.http_method_names:
+                    if method not in ("options", "head") and hasattr(view, method):
+                        found.add((p.name, method))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_every_route_is_covered():
+    routes = api_routes()
+    assert routes, "no API routes found"
+    assert routes == set(ROUTES), {
+        "without a row in ROUTES": routes - set(ROUTES),
+        "rows without a route": set(ROUTES) - routes,
+    }
+
+
+def call(client, method, route, world):
+    kwargs = dict(route.headers(world) if route.headers else {})
+    if route.body is not None:
+        kwargs["data"] = route.body(world)
+        kwargs["format"] = route.fmt
+    return getattr(client, method)(route.url(world), **kwargs)
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(ROUTES))
+def test_anonymous_and_a_bad_token_are_refused(api_world, api_as, name, method):
+    route = ROUTES[(name, method)]
+    response = call(api_as(None), method, route, api_world)
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert set(response.json()) == {"detail", "errors"}
+    client = api_as(None)
+    client.credentials(HTTP_AUTHORIZATION="Bearer " + "x" * 43)
+    assert call(client, method, route, api_world).status_code == 401
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("name", "method"), sorted(ROUTES))
+def test_route_by_actor(api_world, api_as, name, method, actor):
+    route = ROUTES[(name, method)]
+    response = call(api_as(actor), method, route, api_world)
+    if route.sees is not None:
+        assert response.status_code == 200, response.content
+        assert route.sees(api_world, response.json()) == (actor in route.ok), actor
+        return
+    if actor in route.ok:
+        assert response.status_code == route.ok_status, response.content
+        return
+    expected = route.refused.get(actor, 404)
+    assert response.status_code == expected, response.content
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = json.loads(response.content)
+        assert set(body) == {"detail", "errors"}
+
+
+def test_a_revoked_token_is_refused(api_world, api_as):
+    ApiToken.objects.filter(user=api_world.people["officer"]).update(revoked_at="2026-01-01T00:00Z")
+    response = api_as("officer").get(reverse("api:answer-list"))
+    assert response.status_code == 401
