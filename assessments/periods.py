@@ -4,6 +4,7 @@ through its states, reassigning indicators, and recording final levels."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from assessments.models import (
     PeriodState,
 )
 from assessments.services import answers_ensure
+from indicators import scoring
 from indicators.models import FrameworkVersion
 
 # The one way through a period's life; nothing skips a step or goes back,
@@ -417,3 +419,44 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
     _answers_save(changed, ["final_level", "version", "updated_by", "updated_at"])
     AnswerEvent.objects.bulk_create(events)
     return len(changed)
+
+
+@dataclass(frozen=True)
+class BasisSummary:
+    basis: str
+    label: str
+    filled: int
+    total: int
+    index: Decimal | None  # rounded for display, None until every indicator has a level
+    predicate: str | None
+
+
+def index_summary(period: EvaluationPeriod) -> list[BasisSummary]:
+    """The index by each of the three values (proposed, validated, final),
+    so an administrator sees e.g. self 4.35 → final 3.79 after entering the
+    national results. Computed only when every indicator has a level."""
+    spec = period.framework.to_spec()
+    rows = list(
+        Answer.objects.filter(period=period).values_list(
+            "indicator__code", "proposed_level", "validated_level", "final_level"
+        )
+    )
+    bases = (
+        ("self", _("Usulan OPD")),
+        ("validated", _("Tervalidasi (nilai mandiri)")),
+        ("final", _("Nilai akhir nasional")),
+    )
+    total = len(spec.indicator_codes)
+    summaries = []
+    for column, (basis, label) in enumerate(bases, start=1):
+        levels = {row[0]: row[column] for row in rows if row[column] is not None}
+        index = predicate = None
+        if len(levels) == total:
+            try:
+                result = scoring.compute(spec, levels)
+            except scoring.ScoringError:
+                pass
+            else:
+                index, predicate = Decimal(result.index.display), result.index.predicate
+        summaries.append(BasisSummary(basis, label, len(levels), total, index, predicate))
+    return summaries

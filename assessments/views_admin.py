@@ -397,6 +397,7 @@ def period_detail(request, code, year):
         "windows_editable": period.state in period_services.WINDOWS_EDITABLE,
         "assignments_editable": period.state in period_services.ASSIGNMENTS_EDITABLE,
         "final_editable": period.state in period_services.FINAL_LEVELS_EDITABLE,
+        "summary": period_services.index_summary(period),
     }
     return render(request, "assessments/manage/period_detail.html", context)
 
@@ -566,5 +567,6 @@ def final_levels(request, code, year):
         "form": table,
         "paste_form": paste,
         "editable": editable,
+        "summary": period_services.index_summary(period),
     }
     return render(request, "assessments/manage/final_levels.html", context)

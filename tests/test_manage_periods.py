@@ -585,3 +585,18 @@ def test_final_levels_announce_every_changed_answer(world, closed_period):
     finally:
         post_save.disconnect(listener, sender=Answer)
     assert sorted(heard) == ["1", "2"]
+
+
+def test_final_levels_page_shows_self_and_final_index(client, world, closed_period):
+    """Kaltim 2024: level sums 37, 35, 31, 41, 28 give the final 3.79 (Sangat Baik)."""
+    final = [4] * 7 + [3] * 3 + [4] * 5 + [3] * 5 + [3] * 9 + [2] * 2 + [5] + [4] * 9
+    final += [5] * 4 + [4] * 2
+    Answer.objects.filter(period=closed_period).update(validated_level=5)
+    response = client.post(
+        final_url(), {"mode": "table", **{f"level_{n}": str(final[n - 1]) for n in range(1, 48)}}
+    )
+    assert response.status_code == 302
+    text = client.get(final_url()).text
+    assert "3,79" in text and "Sangat Baik" in text
+    assert "5,00" in text
+    assert "0 dari 47 indikator terisi" in text  # nothing proposed in this period
