@@ -354,3 +354,20 @@ def test_framework_without_domains_loads(tmp_path):
     spec = framework.to_spec()
     assert spec.domains == ()
     assert [i.code for i in spec.indicators] == ["x1", "x2", "y1"]
+
+
+def test_version_used_by_a_period_cannot_be_changed(tmp_path):
+    from tests.factories import EvaluationPeriodFactory
+
+    load("spbe-2020")
+    EvaluationPeriodFactory(framework=FrameworkVersion.objects.get(code="spbe-2020"))
+    before = snapshot()
+    data = shipped_data()
+    indicator(data, "1")["question"] = "Pertanyaan yang diubah?"
+
+    with pytest.raises(CommandError, match="sudah dipakai oleh periode evaluasi"):
+        load("spbe-2020", file=write(tmp_path, data))
+
+    assert snapshot() == before
+    # The unchanged file is still accepted as a no-op.
+    assert "already up to date" in load("spbe-2020")

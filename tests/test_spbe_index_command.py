@@ -224,3 +224,39 @@ def test_loaded_catalogue_gives_the_same_figures(spbe2020, tmp_path):
     (record,) = records(out.getvalue())
     assert record["index_exact"] == "3.7885"
     assert record["domains"] == {"D1": "3.70", "D2": "3.50", "D3": "2.82", "D4": "4.32"}
+
+
+def test_works_without_a_database(tmp_path):
+    """The calculator falls back to the shipped framework file when the
+    database is absent, so it runs on a machine that only has the code."""
+    import os
+    import subprocess
+    import sys
+
+    csv_file = tmp_path / "levels.csv"
+    header = ",".join(["id", *[str(code) for code in range(1, 48)]])
+    csv_file.write_text(f"\ufeff{header}\nsemua-tiga,{','.join(['3'] * 47)}\n", encoding="utf-8")
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
+    } | {"SPBE_VAR_DIR": str(tmp_path / "empty-var"), "DEBUG": "true"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "spbe_index",
+            "--framework",
+            "spbe-2020",
+            "--input",
+            "-",
+            "--format",
+            "json",
+        ],
+        input=csv_file.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"index": "3.00"' in result.stdout

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {name}: {exc.strerror}", returncode=2) from None
 
     def _run(self, spec, handle, output_format) -> int:
-        first_line = handle.readline()
+        first_line = handle.readline().removeprefix("\ufeff")
         delimiter = max(",;\t", key=first_line.count)
         header = next(csv.reader([first_line], delimiter=delimiter), [])
         header = [column.strip() for column in header]
