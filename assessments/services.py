@@ -275,11 +275,8 @@ def answer_submit(*, answer: Answer, user, expected_version) -> Answer:
         answer=current,
         actor=user,
         kind=EventKind.SUBMITTED,
-        field="state",
         state_before=current.state,
         state_after=AnswerState.SUBMITTED,
-        value_before=_as_text(current.proposed_level),
-        value_after=_as_text(current.proposed_level),
     )
     return _announce(_fresh(current), "state", "submitted_at")
 
