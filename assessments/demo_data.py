@@ -106,21 +106,65 @@ class DemoKabKota:
     name: str
     kind: str  # Instansi.Kind value
     index_2024: Decimal
+    # Final level sums per block (1–10 | 11–20 | 21–31 | 32–41 | 42–47) whose
+    # index is exactly index_2024; spread over the block by kabkota_levels().
+    sums_2024: tuple[int, int, int, int, int]
 
 
 # The ten kabupaten/kota of Kaltim with their published 2024 SPBE index.
 KABKOTA: tuple[DemoKabKota, ...] = (
-    DemoKabKota("kukar", "Pemerintah Kabupaten Kutai Kartanegara", "kabupaten", Decimal("3.09")),
-    DemoKabKota("paser", "Pemerintah Kabupaten Paser", "kabupaten", Decimal("3.27")),
-    DemoKabKota("berau", "Pemerintah Kabupaten Berau", "kabupaten", Decimal("2.28")),
-    DemoKabKota("kubar", "Pemerintah Kabupaten Kutai Barat", "kabupaten", Decimal("2.62")),
-    DemoKabKota("kutim", "Pemerintah Kabupaten Kutai Timur", "kabupaten", Decimal("3.02")),
-    DemoKabKota("ppu", "Pemerintah Kabupaten Penajam Paser Utara", "kabupaten", Decimal("2.87")),
-    DemoKabKota("mahulu", "Pemerintah Kabupaten Mahakam Ulu", "kabupaten", Decimal("2.25")),
-    DemoKabKota("samarinda", "Pemerintah Kota Samarinda", "kota", Decimal("3.85")),
-    DemoKabKota("balikpapan", "Pemerintah Kota Balikpapan", "kota", Decimal("3.96")),
-    DemoKabKota("bontang", "Pemerintah Kota Bontang", "kota", Decimal("3.39")),
-)
+    DemoKabKota(
+        "kukar", "Pemerintah Kabupaten Kutai Kartanegara", "kabupaten", Decimal("3.09"),
+        (30, 31, 26, 34, 20),
+    ),
+    DemoKabKota(
+        "paser", "Pemerintah Kabupaten Paser", "kabupaten", Decimal("3.27"),
+        (35, 31, 28, 36, 21),
+    ),
+    DemoKabKota(
+        "berau", "Pemerintah Kabupaten Berau", "kabupaten", Decimal("2.28"),
+        (25, 19, 19, 26, 16),
+    ),
+    DemoKabKota(
+        "kubar", "Pemerintah Kabupaten Kutai Barat", "kabupaten", Decimal("2.62"),
+        (25, 24, 22, 30, 18),
+    ),
+    DemoKabKota(
+        "kutim", "Pemerintah Kabupaten Kutai Timur", "kabupaten", Decimal("3.02"),
+        (30, 27, 26, 34, 21),
+    ),
+    DemoKabKota(
+        "ppu", "Pemerintah Kabupaten Penajam Paser Utara", "kabupaten", Decimal("2.87"),
+        (30, 25, 25, 32, 20),
+    ),
+    DemoKabKota(
+        "mahulu", "Pemerintah Kabupaten Mahakam Ulu", "kabupaten", Decimal("2.25"),
+        (25, 19, 17, 26, 16),
+    ),
+    DemoKabKota(
+        "samarinda", "Pemerintah Kota Samarinda", "kota", Decimal("3.85"),
+        (40, 36, 35, 42, 25),
+    ),
+    DemoKabKota(
+        "balikpapan", "Pemerintah Kota Balikpapan", "kota", Decimal("3.96"),
+        (40, 38, 37, 42, 26),
+    ),
+    DemoKabKota(
+        "bontang", "Pemerintah Kota Bontang", "kota", Decimal("3.39"),
+        (35, 34, 29, 36, 22),
+    ),
+)  # fmt: skip
+BLOCK_SIZES = (10, 10, 11, 10, 6)
+
+
+def kabkota_levels(sums: tuple[int, ...]) -> dict[str, int]:
+    """Spreads each block sum evenly over its indicators (the first ones get
+    the remainder), so the index is exact without per-indicator data."""
+    blocks = []
+    for total, size in zip(sums, BLOCK_SIZES, strict=True):
+        base, extra = divmod(total, size)
+        blocks.append([base + 1] * extra + [base] * (size - extra))
+    return _levels(*blocks)
 
 
 @dataclass(frozen=True)

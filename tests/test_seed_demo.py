@@ -54,8 +54,8 @@ def counts():
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def index_of(year, field):
-    period = EvaluationPeriod.objects.get(instansi__code="kaltim", year=year)
+def index_of(year, field, instansi="kaltim"):
+    period = EvaluationPeriod.objects.get(instansi__code=instansi, year=year)
     levels = dict(Answer.objects.filter(period=period).values_list("indicator__code", field))
     return scoring.compute(period.framework.to_spec(), levels)
 
@@ -103,7 +103,7 @@ def test_closed_years_are_validated_with_explanations_and_history(seeded):
         adjusted = AnswerEvent.objects.filter(answer__period=period, kind=EventKind.ADJUSTED)
         assert adjusted.exists()
         assert not adjusted.filter(comment="").exists()
-    assert EvaluationPeriod.objects.get(year=2024).target_index is not None
+    assert EvaluationPeriod.objects.get(instansi__code="kaltim", year=2024).target_index is not None
 
 
 def test_open_period_is_about_half_filled(seeded):
@@ -184,3 +184,15 @@ def test_explicit_password_replaces_a_generated_one(monkeypatch, client):
     out = seed()
     assert "kata sandi" in out
     assert client.login(username="pimpinan", password=PASSWORD)
+
+
+def test_kabupaten_kota_carry_their_published_2024_index(seeded):
+    kaltim = Instansi.objects.get(code="kaltim")
+    for item in demo_data.KABKOTA:
+        child = Instansi.objects.get(code=item.code)
+        assert child.parent == kaltim
+        assert str(item.index_2024) == index_of(2024, "final_level", item.code).index.exact_str
+        period = EvaluationPeriod.objects.get(instansi=child, year=2024)
+        assert period.state == PeriodState.PUBLISHED
+    assert index_of(2024, "final_level", "balikpapan").index.display == "3.96"
+    assert "Balikpapan 3,96" in seeded

@@ -63,6 +63,7 @@ class Command(BaseCommand):
             users, new_users = self._users(instansi, opds)
             for year in HISTORIC_WINDOWS:
                 self._historic_period(instansi, framework, year, users)
+            self._kabkota_results(instansi, framework, users[demo.ADMINISTRATOR])
             self._open_period(instansi, framework, users)
         self._snapshots()
         self._summary(instansi, users, new_users, generated)
@@ -259,6 +260,61 @@ class Command(BaseCommand):
         AnswerEvent.objects.bulk_create(events)
         self.created.append(_("periode %s (diumumkan)") % year)
 
+    def _kabkota_results(self, province, framework, admin) -> None:
+        """Each kabupaten/kota's published 2024 index as final levels of a
+        published 2024 period, so their results sit beside the province's.
+        Only the index is published; the split over domains is illustrative."""
+        opens, closes, review = (
+            datetime(*day, 8, 0, tzinfo=WITA) for day in HISTORIC_WINDOWS[2024]
+        )
+        created = 0
+        for item in demo.KABKOTA:
+            child = Instansi.objects.filter(code=item.code, parent=province).first()
+            if child is None or EvaluationPeriod.objects.filter(instansi=child, year=2024).exists():
+                continue
+            OPD.objects.get_or_create(
+                instansi=child,
+                code="diskominfo",
+                defaults={
+                    "name": "Dinas Komunikasi dan Informatika",
+                    "short_name": "Diskominfo",
+                    "function_key": "diskominfo",
+                },
+            )
+            period = period_create(
+                instansi=child,
+                year=2024,
+                framework=framework,
+                fill_opens_at=opens,
+                fill_closes_at=closes,
+                review_closes_at=review,
+                user=admin,
+            )
+            period.state = PeriodState.PUBLISHED
+            period.save(update_fields=["state"])
+            levels = demo.kabkota_levels(item.sums_2024)
+            answers = list(Answer.objects.filter(period=period).select_related("indicator"))
+            at = review + timedelta(days=120)
+            for answer in answers:
+                answer.final_level = levels[answer.indicator.code]
+                answer.updated_by = admin
+                answer.updated_at = at
+                answer.version += 1
+            Answer.objects.bulk_update(
+                answers, ["final_level", "updated_by", "updated_at", "version"]
+            )
+            AnswerEvent.objects.bulk_create(
+                _event(
+                    answer, admin, EventKind.FINAL_SET, at, answer.state, answer.state,
+                    "final_level", "", answer.final_level,
+                    comment=_("Nilai akhir dari hasil evaluasi SPBE 2024."),
+                )
+                for answer in answers
+            )  # fmt: skip
+            created += 1
+        if created:
+            self.created.append(_("nilai akhir 2024 untuk %d kabupaten/kota") % created)
+
     def _open_period(self, instansi, framework, users) -> None:
         year = OPEN_YEAR
         if EvaluationPeriod.objects.filter(instansi=instansi, year=year).exists():
@@ -379,19 +435,25 @@ class Command(BaseCommand):
 
     def _snapshots(self) -> None:
         """Stored index snapshots, so the dashboards show the demo years at
-        once. Left to the reports app when its command isn't there."""
-        for year in HISTORIC_WINDOWS:
-            for basis in ("self", "validated", "final"):
-                try:
-                    call_command(
-                        "compute_index",
-                        period=year,
-                        instansi=demo.INSTANSI_CODE,
-                        basis=basis,
-                        stdout=io.StringIO(),
-                    )
-                except (CommandError, LookupError, KeyError):
-                    return
+        once (unchanged inputs rewrite nothing). Left to the reports app when
+        its command isn't there."""
+        wanted = [
+            (demo.INSTANSI_CODE, year, basis)
+            for year in HISTORIC_WINDOWS
+            for basis in ("self", "validated", "final")
+        ]
+        wanted += [(item.code, 2024, "final") for item in demo.KABKOTA]
+        for code, year, basis in wanted:
+            try:
+                call_command(
+                    "compute_index",
+                    period=year,
+                    instansi=code,
+                    basis=basis,
+                    stdout=io.StringIO(),
+                )
+            except CommandError:
+                continue
 
     # --- output --------------------------------------------------------------
 
