@@ -19,6 +19,7 @@ from assessments.models import (
     EvidenceLink,
     Instansi,
     Membership,
+    Notification,
     PeriodState,
     Role,
     User,
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "sandi-demo-uji-9"
 COUNTED = (Instansi, OPD, User, Membership, EvaluationPeriod, Assignment, Answer, AnswerEvent,
-           EvidenceLink, FrameworkVersion)  # fmt: skip
+           EvidenceLink, FrameworkVersion, Notification)  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +122,7 @@ def test_open_period_is_about_half_filled(seeded):
     for answer in answers.filter(state=AnswerState.RETURNED):
         event = answer.events.get(kind=EventKind.RETURNED)
         assert event.reason and event.comment
+        assert Notification.objects.filter(answer=answer).exists()
     validated = answers.filter(state=AnswerState.VALIDATED)
     assert all(a.validated_level == a.proposed_level for a in validated)
 

@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments import demo_data as demo
+from assessments import notifications
 from assessments.models import (
     OPD,
     Answer,
@@ -431,6 +432,11 @@ class Command(BaseCommand):
         )
         AnswerEvent.objects.bulk_create(events)
         EvidenceLink.objects.bulk_create(links)
+        # The officers find their returned answers in their notifications.
+        for answer in answers:
+            if answer.state == AnswerState.RETURNED:
+                reason, comment = demo.RETURNS_2025[answer.indicator.code]
+                notifications.answer_returned_notify(answer=answer, reason=reason, comment=comment)
         self.created.append(_("periode %s (dibuka untuk pengisian)") % year)
 
     def _snapshots(self) -> None:
@@ -562,6 +568,7 @@ def _event(answer, actor, kind, at, before, after, field="", old="", new="", **e
 
 
 def _review_event(answer, reviewer, at, proposed, validated, texts):
+    # As the reviewer side records it: "before" is the level the OPD proposed.
     if validated == proposed:
         return _event(
             answer,
@@ -571,7 +578,7 @@ def _review_event(answer, reviewer, at, proposed, validated, texts):
             AnswerState.SUBMITTED,
             AnswerState.VALIDATED,
             "validated_level",
-            "",
+            proposed,
             validated,
         )
     justification = _(
@@ -590,7 +597,7 @@ def _review_event(answer, reviewer, at, proposed, validated, texts):
         AnswerState.SUBMITTED,
         AnswerState.VALIDATED,
         "validated_level",
-        "",
+        proposed,
         validated,
         comment=justification,
     )
