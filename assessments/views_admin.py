@@ -398,8 +398,28 @@ def period_detail(request, code, year):
         "assignments_editable": period.state in period_services.ASSIGNMENTS_EDITABLE,
         "final_editable": period.state in period_services.FINAL_LEVELS_EDITABLE,
         "summary": period_services.index_summary(period),
+        "warning": _transition_warning(period, counted),
     }
     return render(request, "assessments/manage/period_detail.html", context)
+
+
+def _transition_warning(period, counted: dict) -> str:
+    """What the next step leaves behind, said before the button is pressed."""
+    if period.state == PeriodState.OPEN:
+        pending = counted.get(AnswerState.DRAFT, 0) + counted.get(AnswerState.RETURNED, 0)
+        if pending:
+            return _(
+                "%(n)s jawaban belum diajukan. Setelah periode masuk penilaian, "
+                "OPD tidak dapat mengubahnya lagi."
+            ) % {"n": pending}
+    if period.state == PeriodState.IN_REVIEW:
+        pending = counted.get(AnswerState.SUBMITTED, 0)
+        if pending:
+            return _(
+                "%(n)s jawaban yang diajukan belum divalidasi. Setelah periode ditutup, "
+                "asesor tidak dapat memvalidasinya lagi."
+            ) % {"n": pending}
+    return ""
 
 
 @login_required

@@ -600,3 +600,14 @@ def test_final_levels_page_shows_self_and_final_index(client, world, closed_peri
     assert "3,79" in text and "Sangat Baik" in text
     assert "5,00" in text
     assert "0 dari 47 indikator terisi" in text  # nothing proposed in this period
+
+
+def test_detail_warns_about_unsubmitted_answers_before_review(client, world):
+    login(client, world["admin"])
+    create_period(client, world)
+    EvaluationPeriod.objects.filter(year=2025).update(state=PeriodState.OPEN)
+    Answer.objects.filter(period__year=2025, indicator__code="1").update(
+        state=AnswerState.SUBMITTED
+    )
+    text = client.get(reverse("manage:period_detail", args=["kaltim", 2025])).text
+    assert "46 jawaban belum diajukan" in text
