@@ -44,14 +44,3 @@ urlpatterns += [
     path("profil/token/", views_profile.token_create, name="token_create"),
     path("profil/token/<int:pk>/cabut/", views_profile.token_revoke, name="token_revoke"),
 ]
-
-# Names other modules already reverse (notifications, reviewer templates).
-urlpatterns += [
-    path("indikator-saya/", views_officer.my_indicators, name="my-answers"),
-    path("jawaban/<uuid:public_id>/", views_officer.answer_detail, name="answer-detail"),
-    path(
-        "data-dukung/<uuid:public_id>/unduh/",
-        views_officer.evidence_download,
-        name="evidence-download",
-    ),
-]
