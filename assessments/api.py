@@ -514,10 +514,10 @@ class EvidenceList(generics.ListAPIView):
         responses={201: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 415)},
     )
     def post(self, request):
-        too_big = getattr(request._request, "evidence_too_big", [])
-        if too_big:
+        data = request.data  # parses the body, through the size-limit handler
+        if getattr(request._request, "evidence_too_big", []):
             raise exceptions.ValidationError({"file": [too_big_message()]})
-        payload = s.EvidenceUploadSerializer(data=request.data)
+        payload = s.EvidenceUploadSerializer(data=data)
         payload.is_valid(raise_exception=True)
         answer = answer_or_404(request.user, payload.validated_data["answer"])
         evidence = services.evidence_add(

@@ -29,6 +29,21 @@ def errors(*statuses: int) -> dict:
 COMMON_ERRORS = (401, 403, 429)
 
 
+def add_common_errors(result, generator, request, public):
+    """Schema post-processing: every operation may answer 401 (no or a bad
+    token) and 403 (no permission), with the common error body, including
+    views that do not list them themselves."""
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses")
+            if responses is None:
+                continue
+            responses.setdefault("401", {**error, "description": "Unauthorized"})
+            responses.setdefault("403", {**error, "description": "Forbidden"})
+    return result
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

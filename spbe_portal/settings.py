@@ -217,6 +217,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "spbe_portal.api.add_common_errors",
+    ],
     # Two models have a field called "kind"; name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "InstansiKindEnum": "assessments.models.Instansi.Kind",

@@ -1,0 +1,103 @@
+"""Evidence through the API: multipart upload with the portal's own content
+checks (services.evidence_add), listing with filters, streaming download."""
+
+import hashlib
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.models import AnswerEvent, AnswerState, EventKind, EvidenceFile
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+URL = "/api/v1/evidence/"
+
+
+def stored(location):
+    return sorted(p.name for p in location.rglob("*") if p.is_file())
+
+
+def post(client, answer, name, data):
+    return client.post(
+        URL,
+        {"answer": str(answer.public_id), "file": SimpleUploadedFile(name, data)},
+        format="multipart",
+    )
+
+
+def test_url_is_the_named_route():
+    assert reverse("api:evidence-list") == URL
+
+
+def test_upload_stores_the_file_with_its_hash(api_world, api_as, evidence_storage):
+    before = stored(evidence_storage)
+    response = post(api_as("officer"), api_world.draft, "../../SK Tim.pdf", PDF)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    evidence = EvidenceFile.objects.get(public_id=body["id"])
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest() == body["sha256"]
+    assert evidence.content_type == "application/pdf"
+    assert "/" not in evidence.original_name
+    assert body["answer"] == str(api_world.draft.public_id)
+    assert len(stored(evidence_storage)) == len(before) + 1
+    assert AnswerEvent.objects.filter(
+        answer=api_world.draft, kind=EventKind.EVIDENCE_ADDED
+    ).exists()
+
+
+def test_a_disguised_file_is_refused_and_nothing_is_stored(api_world, api_as, evidence_storage):
+    before, count = stored(evidence_storage), EvidenceFile.objects.count()
+    response = post(api_as("officer"), api_world.draft, "laporan.pdf", b"MZ\x90\x00" + b"\x00" * 64)
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", "errors"}
+    assert EvidenceFile.objects.count() == count
+    assert stored(evidence_storage) == before
+
+
+def test_an_oversized_file_is_refused_while_streaming(api_world, api_as, settings):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    count = EvidenceFile.objects.count()
+    response = post(api_as("officer"), api_world.draft, "besar.pdf", PDF + b"%" * 4000)
+    assert response.status_code == 400
+    assert "terlalu besar" in response.json()["errors"]["file"][0]
+    assert EvidenceFile.objects.count() == count
+
+
+def test_upload_without_a_file_or_with_json_is_refused(api_world, api_as):
+    client = api_as("officer")
+    missing = client.post(URL, {"answer": str(api_world.draft.public_id)}, format="multipart")
+    assert missing.status_code == 400 and "file" in missing.json()["errors"]
+    as_json = client.post(URL, {"answer": str(api_world.draft.public_id)}, format="json")
+    assert as_json.status_code == 415
+
+
+def test_upload_to_a_submitted_answer_is_409(api_world, api_as):
+    response = post(api_as("officer"), api_world.submitted, "sk.pdf", PDF)
+    assert response.status_code == 409
+    assert api_world.submitted.state == AnswerState.SUBMITTED
+    assert not EvidenceFile.objects.filter(answer=api_world.submitted).exists()
+
+
+def test_list_filters_by_answer_and_hides_withdrawn_on_request(api_world, api_as):
+    client = api_as("reviewer")
+    by_answer = client.get(URL, {"answer": str(api_world.draft.public_id)}).json()
+    assert [e["id"] for e in by_answer["results"]] == [str(api_world.evidence.public_id)]
+    assert client.get(URL, {"answer": str(api_world.submitted.public_id)}).json()["count"] == 0
+    EvidenceFile.objects.filter(pk=api_world.evidence.pk).update(withdrawn_at="2026-01-01T00:00Z")
+    assert client.get(URL, {"withdrawn": "false"}).json()["count"] == 0
+    assert client.get(URL, {"withdrawn": "true"}).json()["count"] == 1
+
+
+def test_download_streams_the_file_as_an_attachment(api_world, api_as):
+    response = api_as("reviewer").get(
+        reverse("api:evidence-download", args=[api_world.evidence.public_id])
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
