@@ -242,6 +242,15 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Evidence is never hard-deleted while an answer references it.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Set in evidence-item mode (Pemdi): the item this file supports.
+    item = models.ForeignKey(
+        "indicators.EvidenceItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("butir bukti"),
+    )
 
     class Meta:
         verbose_name = _("berkas data dukung")
@@ -283,6 +292,8 @@ class EventKind(models.TextChoices):
     EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Data dukung ditarik")
     IMPORTED = "imported", _("Diimpor")
     REASSIGNED = "reassigned", _("OPD penanggung jawab diubah")
+    ITEM_DECIDED = "item_decided", _("Butir bukti dinilai")
+    EXTERNAL_SET = "external_set", _("Nilai eksternal dicatat")
 
 
 class ReturnReason(models.TextChoices):
@@ -408,3 +419,67 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ItemState(models.TextChoices):
+    """Mirrors indicators.berjenjang.ItemState, the rule's own vocabulary."""
+
+    PENDING = "pending", _("Menunggu penilaian")
+    ACCEPTED = "accepted", _("Diterima")
+    RETURNED = "returned", _("Dikembalikan")
+    AUTO_REJECTED = "auto_rejected", _("Otomatis ditolak")
+
+
+class EvidenceItemAnswer(models.Model):
+    """The review state of one evidence item of one answer (Pemdi's
+    berjenjang mode). A missing row means pending."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="item_answers")
+    item = models.ForeignKey("indicators.EvidenceItem", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("status butir"), max_length=20, choices=ItemState.choices, default=ItemState.PENDING
+    )
+    comment = models.TextField(_("catatan asesor"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("penilaian butir bukti")
+        verbose_name_plural = _("penilaian butir bukti")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "item"], name="item_answer_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.answer} · {self.item_id} · {self.state}"
+
+
+class ExternalValue(models.Model):
+    """Another agency's index value (SDI, SJIG, IPS, ...) for an external
+    indicator in one period; the level follows from the framework's bounds."""
+
+    period = models.ForeignKey(
+        EvaluationPeriod, on_delete=models.CASCADE, related_name="external_values"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("nilai"), max_digits=9, decimal_places=4)
+    source = models.CharField(_("sumber"), max_length=300)
+    measured_on = models.DateField(_("tanggal nilai"))
+    level = models.PositiveSmallIntegerField(_("tingkat"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nilai eksternal")
+        verbose_name_plural = _("nilai eksternal")
+        ordering = ["period", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"], name="external_value_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.indicator.code} = {self.value}"
