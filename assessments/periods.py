@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,6 +249,22 @@ def period_transition(*, period: EvaluationPeriod, user, to_state: str) -> Evalu
     locked.save(update_fields=["state"])
     period.state = to_state
     return locked
+
+
+@transaction.atomic
+def period_delete(*, period: EvaluationPeriod, user) -> None:
+    """Removes a period created by mistake (wrong year or framework: the year
+    is unique, so it would otherwise block the real one). Only while draft,
+    before any officer could have worked in it."""
+    locked = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.state != PeriodState.DRAFT:
+        raise ValidationError(_("Hanya periode berstatus draf yang dapat dihapus."))
+    try:
+        locked.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("Periode ini sudah memiliki data yang harus disimpan dan tidak dapat dihapus.")
+        ) from None
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ urlpatterns = [
     path("<slug:code>/periode/baru/", views.period_create, name="period_create"),
     path("<slug:code>/periode/<int:year>/", views.period_detail, name="period_detail"),
     path("<slug:code>/periode/<int:year>/ubah/", views.period_edit, name="period_edit"),
+    path("<slug:code>/periode/<int:year>/hapus/", views.period_delete, name="period_delete"),
     path(
         "<slug:code>/periode/<int:year>/status/",
         views.period_transition,

@@ -446,6 +446,20 @@ def period_transition(request, code, year):
 
 
 @login_required
+@require_POST
+def period_delete(request, code, year):
+    instansi = _instansi(request, code)
+    period = _period(instansi, year)
+    try:
+        period_services.period_delete(period=period, user=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("manage:period_detail", code=instansi.code, year=period.year)
+    messages.success(request, _("Periode %(year)s dihapus.") % {"year": year})
+    return redirect("manage:period_list", code=instansi.code)
+
+
+@login_required
 def period_edit(request, code, year):
     instansi = _instansi(request, code)
     period = _period(instansi, year)

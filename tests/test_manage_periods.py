@@ -611,3 +611,35 @@ def test_detail_warns_about_unsubmitted_answers_before_review(client, world):
     )
     text = client.get(reverse("manage:period_detail", args=["kaltim", 2025])).text
     assert "46 jawaban belum diajukan" in text
+
+
+def test_draft_period_can_be_deleted(client, world):
+    login(client, world["admin"])
+    create_period(client, world)
+    response = client.post(reverse("manage:period_delete", args=["kaltim", 2025]))
+    assert response.status_code == 302
+    assert not EvaluationPeriod.objects.exists()
+    assert not Assignment.objects.exists() and not Answer.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["open", "in_review", "closed", "published"])
+def test_only_draft_periods_can_be_deleted(client, world, state):
+    EvaluationPeriodFactory(
+        instansi=world["instansi"], year=2025, framework=world["framework"], state=state
+    )
+    login(client, world["admin"])
+    response = client.post(reverse("manage:period_delete", args=["kaltim", 2025]), follow=True)
+    assert "Hanya periode berstatus draf" in response.text
+    assert EvaluationPeriod.objects.filter(year=2025).exists()
+
+
+@pytest.mark.parametrize("who", ["officer", "reviewer", "other_admin", None])
+def test_outsiders_cannot_delete_a_period(client, world, who):
+    EvaluationPeriodFactory(
+        instansi=world["instansi"], year=2025, framework=world["framework"], state="draft"
+    )
+    if who:
+        login(client, world[who])
+    response = client.post(reverse("manage:period_delete", args=["kaltim", 2025]))
+    assert response.status_code == (404 if who else 302)
+    assert EvaluationPeriod.objects.filter(year=2025).exists()
