@@ -77,7 +77,27 @@ def _spbe_2020() -> dict[str, Route]:
     return routes
 
 
-DEFAULT_MAPS: dict[str, dict[str, Route]] = {"spbe-2020": _spbe_2020()}
+def _pemdi_2026() -> dict[str, Route]:
+    # The 2026 framework measures the digital government as a whole, which the
+    # SPBE coordinator (Diskominfo) answers; units that hold the underlying
+    # work contribute evidence.
+    routes = {f"I{n}": Route(_K.DISKOMINFO) for n in range(1, 21)}
+    routes.update(
+        {
+            "I3": Route(_K.DISKOMINFO, (_K.BKD,)),  # digital competence of staff
+            "I6": Route(_K.DISKOMINFO, (_K.BAPPEDA,)),  # geospatial data (Satu Data)
+            "I7": Route(_K.DISKOMINFO, (_K.BAPPEDA,)),  # sectoral statistics
+            "I15": Route(_K.DISKOMINFO, (_K.ORGANISASI,)),  # business processes (tata laksana)
+            "I20": Route(_K.DISKOMINFO, (_K.ORGANISASI,)),  # service satisfaction surveys
+        }
+    )
+    return routes
+
+
+DEFAULT_MAPS: dict[str, dict[str, Route]] = {
+    "spbe-2020": _spbe_2020(),
+    "pemdi-2026": _pemdi_2026(),
+}
 
 
 def default_route(framework_code: str, indicator_code: str) -> Route:

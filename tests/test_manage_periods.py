@@ -643,3 +643,23 @@ def test_outsiders_cannot_delete_a_period(client, world, who):
     response = client.post(reverse("manage:period_delete", args=["kaltim", 2025]))
     assert response.status_code == (404 if who else 302)
     assert EvaluationPeriod.objects.filter(year=2025).exists()
+
+
+def test_default_map_for_the_2026_framework(client, world):
+    from django.core.management import call_command
+
+    from indicators.models import FrameworkVersion
+
+    call_command("load_framework", "pemdi-2026", verbosity=0)
+    pemdi = FrameworkVersion.objects.get(code="pemdi-2026")
+    login(client, world["admin"])
+    response = client.post(
+        reverse("manage:period_create", args=["kaltim"]),
+        window_data(year="2026", framework=str(pemdi.pk)),
+    )
+    assert response.status_code == 302
+    assignments = Assignment.objects.filter(period__year=2026)
+    assert assignments.count() == pemdi.indicators.count() == 20
+    assert {a.responsible_opd for a in assignments} == {world["opds"]["diskominfo"]}
+    i3 = assignments.get(indicator__code="I3")
+    assert list(i3.contributors.all()) == [world["opds"]["bkd"]]
