@@ -70,6 +70,22 @@ class OPDForm(StyledMixin, forms.ModelForm):
             raise forms.ValidationError(_("Kode OPD ini sudah dipakai di instansi ini."))
         return code
 
+    def clean(self):
+        cleaned = super().clean()
+        key, active = cleaned.get("function_key"), cleaned.get("active")
+        if key and active:
+            # One OPD per function keeps the default assignment unambiguous.
+            holder = OPD.objects.filter(instansi=self.instansi, function_key=key, active=True)
+            if self.instance.pk:
+                holder = holder.exclude(pk=self.instance.pk)
+            holder = holder.first()
+            if holder is not None:
+                self.add_error(
+                    "function_key",
+                    _("Fungsi ini sudah dipegang OPD aktif %(opd)s.") % {"opd": holder.short_name},
+                )
+        return cleaned
+
 
 class ChildInstansiForm(StyledMixin, forms.ModelForm):
     class Meta:

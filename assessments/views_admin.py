@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import periods as period_services
 from assessments.access import administrable_instansi, get_visible_or_404
+from assessments.default_assignment import FunctionKey
 from assessments.forms_admin import (
     BulkAssignmentForm,
     ChildInstansiForm,
@@ -99,8 +100,11 @@ def instansi_home(request, code):
 @login_required
 def opd_list(request, code):
     instansi = _instansi(request, code)
-    opds = instansi.opds.order_by("-active", "short_name")
-    return render(request, "assessments/manage/opd_list.html", {"instansi": instansi, "opds": opds})
+    opds = list(instansi.opds.order_by("-active", "short_name"))
+    held = {opd.function_key for opd in opds if opd.active and opd.function_key}
+    missing = [label for key, label in FunctionKey.choices if key not in held]
+    context = {"instansi": instansi, "opds": opds, "missing_functions": missing}
+    return render(request, "assessments/manage/opd_list.html", context)
 
 
 @login_required

@@ -185,3 +185,34 @@ def test_index_for_anonymous_and_outsiders(client, world):
     client.force_login(world["other_admin"])
     response = client.get(reverse("manage:index"))
     assert response["Location"] == reverse("manage:instansi", args=["kaltara"])
+
+
+def test_function_key_held_by_one_active_opd(client, world):
+    opd = world["opd"]
+    opd.function_key = "diskominfo"
+    opd.save()
+    client.force_login(world["admin"])
+    response = client.post(u("opd_create"), {**OPD_DATA, "function_key": "diskominfo"})
+    assert "sudah dipegang" in response.text
+    assert not OPD.objects.filter(code="bappeda").exists()
+    # An inactive OPD may keep its old function; editing the holder itself is fine.
+    client.post(u("opd_create"), {**OPD_DATA, "function_key": "diskominfo", "active": ""})
+    assert OPD.objects.filter(code="bappeda", active=False).exists()
+    response = client.post(
+        u("opd_edit", opd.pk),
+        {
+            "code": "diskominfo",
+            "name": "Dinas Kominfo",
+            "short_name": "DKI",
+            "function_key": "diskominfo",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_opd_list_names_functions_without_an_opd(client, world):
+    client.force_login(world["admin"])
+    text = client.get(u("opd_list")).text
+    assert "belum dipegang OPD aktif" in text
+    assert "Perencanaan pembangunan (Bappeda)" in text
