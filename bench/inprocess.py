@@ -1,0 +1,213 @@
+"""Benchmarks that run inside one Django process on the national dataset:
+2. recomputing every snapshot of one year (time, and query count at 65 and
+   at 650 instansi);
+3. pages through Django's test client (median server time, ratio to
+   /healthz measured in the same run, query count);
+5. report rendering (instansi PDF, OPD PDF, Excel), timing the render
+   functions directly.
+
+    python bench/inprocess.py [--requests 40] [--year 2024]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from common import OPEN_YEAR, PROVINCE, Timer, django_setup, emit, median_ms, percentile
+
+
+class Rollback(Exception):
+    pass
+
+
+def snapshot_benchmark(year: int, repeat: int) -> dict:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import EvaluationPeriod
+    from reports.models import IndexSnapshot
+    from reports.snapshots import snapshots_compute_for_year
+
+    def fresh_run() -> tuple[float, int, int]:
+        IndexSnapshot.objects.filter(period__year=year).delete()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            written = snapshots_compute_for_year(year=year)
+            seconds = time.perf_counter() - started
+        return seconds, len(captured.captured_queries), written
+
+    periods = EvaluationPeriod.objects.filter(year=year).count()
+    # Query count with a tenth of the instansi: the others' periods are moved
+    # to a far year inside a transaction that is rolled back afterwards.
+    small_queries = small_periods = 0
+    try:
+        with transaction.atomic():
+            keep = list(
+                EvaluationPeriod.objects.filter(year=year)
+                .order_by("pk")
+                .values_list("pk", flat=True)[: max(1, periods // 10)]
+            )
+            EvaluationPeriod.objects.filter(year=year).exclude(pk__in=keep).update(year=year + 1000)
+            small_periods = len(keep)
+            _seconds, small_queries, _written = fresh_run()
+            raise Rollback
+    except Rollback:
+        pass
+
+    runs = [fresh_run() for _ in range(repeat)]
+    with Timer() as unchanged:
+        again = snapshots_compute_for_year(year=year)
+    return {
+        "year": year,
+        "periods": periods,
+        "snapshots": runs[0][2],
+        "seconds_best": round(min(r[0] for r in runs), 3),
+        "seconds_median": round(sorted(r[0] for r in runs)[len(runs) // 2], 3),
+        "queries": runs[0][1],
+        "queries_at_tenth": small_queries,
+        "periods_at_tenth": small_periods,
+        "unchanged_seconds": round(unchanged.seconds, 3),
+        "unchanged_written": again,
+    }
+
+
+def page_benchmark(requests: int, year: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessments.models import OPD, Answer, AnswerState, Instansi, User
+
+    province = Instansi.objects.get(code=PROVINCE)
+    diskominfo = OPD.objects.get(instansi=province, code="diskominfo")
+    officer = User.objects.get(username=f"{province.pk}.diskominfo")
+    reviewer = User.objects.get(username="prov.reviewer")
+    leader = User.objects.get(username="prov.leadership")
+    answer = (
+        Answer.objects.filter(
+            period__instansi=province,
+            period__year=OPEN_YEAR,
+            opd=diskominfo,
+            state=AnswerState.DRAFT,
+            proposed_level__isnull=False,
+        )
+        .order_by("indicator__position")
+        .first()
+    )
+    pages = [
+        ("healthz", None, "/healthz"),
+        ("officer: my indicators", officer, reverse("assessments:my_indicators")),
+        (
+            "officer: answer page",
+            officer,
+            reverse("assessments:answer_detail", args=[answer.public_id]),
+        ),
+        ("reviewer: queue", reviewer, reverse("review:queue")),
+        (
+            f"dashboard {OPEN_YEAR} (open)",
+            leader,
+            reverse("reports:dashboard", args=[PROVINCE, OPEN_YEAR]),
+        ),
+        (
+            f"dashboard {year} (published)",
+            leader,
+            reverse("reports:dashboard", args=[PROVINCE, year]),
+        ),
+    ]
+    results = []
+    for label, user, url in pages:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for _ in range(3):  # warm caches, imports, template loaders
+            response = client.get(url)
+            assert response.status_code == 200, (label, response.status_code)
+        queries = [0]
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(url)
+        samples, cpu = [], []
+        for _ in range(requests):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            samples.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+            assert response.status_code == 200, (label, response.status_code)
+        results.append(
+            {
+                "page": label,
+                "url": url,
+                "median_ms": round(median_ms(samples), 2),
+                "p90_ms": round(percentile(samples, 0.9) * 1000, 2),
+                # Python CPU of the request (not PostgreSQL's): less sensitive
+                # to other load on the machine than wall time.
+                "cpu_median_ms": round(median_ms(cpu), 2),
+                "queries": queries[0],
+                "bytes": len(response.content),
+            }
+        )
+    base = results[0]["median_ms"]
+    for row in results:
+        row["ratio"] = round(row["median_ms"] / base, 1)
+    return {"requests": requests, "pages": results, "load_average": round(os.getloadavg()[0], 2)}
+
+
+def job_benchmark(year: int, repeat: int) -> dict:
+    from assessments.models import OPD, EvaluationPeriod
+    from reports.models import Basis, ReportFormat, ReportKind
+    from reports.rendering import render_report
+
+    period = EvaluationPeriod.objects.select_related("instansi", "framework").get(
+        instansi__code=PROVINCE, year=year
+    )
+    opd = OPD.objects.get(instansi=period.instansi, code="diskominfo")
+    jobs = [
+        ("instansi PDF", ReportKind.INSTANSI, None, ReportFormat.PDF),
+        ("OPD PDF (Diskominfo)", ReportKind.OPD, opd, ReportFormat.PDF),
+        ("Excel export (instansi)", ReportKind.INSTANSI, None, ReportFormat.XLSX),
+    ]
+    results = []
+    for label, kind, job_opd, fmt in jobs:
+        timings, size = [], 0
+        for _ in range(repeat + 1):  # the first run pays for imports and fonts
+            started = time.perf_counter()
+            content = render_report(
+                period=period, basis=Basis.FINAL, kind=kind, opd=job_opd, fmt=fmt
+            )
+            timings.append(time.perf_counter() - started)
+            size = len(content)
+        results.append(
+            {
+                "job": label,
+                "first_s": round(timings[0], 2),
+                "median_s": round(sorted(timings[1:])[len(timings[1:]) // 2], 2),
+                "bytes": size,
+            }
+        )
+    return {"period": f"{PROVINCE} {year}", "jobs": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    django_setup()
+    emit(
+        {
+            "snapshots": snapshot_benchmark(args.year, args.repeat),
+            "pages": page_benchmark(args.requests, args.year),
+            "jobs": job_benchmark(args.year, args.repeat),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
