@@ -29,7 +29,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [
-            (level, str(level)) for level in range(framework.level_min, framework.level_max + 1)
+            (level, str(level)) for level in range(framework.value_floor, framework.level_max + 1)
         ]
 
 

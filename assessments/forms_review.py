@@ -84,7 +84,7 @@ class AdjustForm(DecisionForm):
             ("", _("– pilih tingkat –")),
             *(
                 (level, f"{level} – {level_names[level]}" if level in level_names else str(level))
-                for level in range(framework.level_min, framework.level_max + 1)
+                for level in range(framework.value_floor, framework.level_max + 1)
                 if level != proposed_level
             ),
         ]

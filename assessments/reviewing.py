@@ -141,7 +141,18 @@ def answer_accept(*, answer: Answer, user, comment: str = "") -> Answer:
     _check_can_decide(answer, user)
     if answer.proposed_level is None:
         raise ReviewInvalid(_("Jawaban ini belum memiliki tingkat usulan."), answer=answer)
-    _validate(answer, user, answer.proposed_level, kind=EventKind.ACCEPTED, comment=comment.strip())
+    level, kind = answer.proposed_level, EventKind.ACCEPTED
+    from assessments import items
+
+    if items.uses_items(answer.period.framework):
+        # Item mode: the level is what the item decisions reach, never a choice.
+        level = items.derived_level(answer)
+        if level != answer.proposed_level:
+            kind = EventKind.ADJUSTED
+            comment = (
+                comment.strip() + "\n" + _("Tingkat mengikuti keputusan per butir (berjenjang).")
+            ).strip()
+    _validate(answer, user, level, kind=kind, comment=comment.strip())
     notifications.opd_validated_notify(period=answer.period, opd=answer.opd)
     return answer
 
@@ -154,10 +165,17 @@ def answer_adjust(*, answer: Answer, user, level: int, justification: str) -> An
     justification = (justification or "").strip()
     if not justification:
         raise ReviewInvalid(_("Justifikasi penyesuaian tingkat wajib diisi."), answer=answer)
-    if level is None or not framework.level_min <= level <= framework.level_max:
+    from assessments import items
+
+    if items.uses_items(framework):
+        raise ReviewInvalid(
+            _("Pada kerangka berbutir, tingkat mengikuti keputusan per butir bukti."),
+            answer=answer,
+        )
+    if level is None or not framework.value_floor <= level <= framework.level_max:
         raise ReviewInvalid(
             _("Tingkat harus antara %(min)s dan %(max)s.")
-            % {"min": framework.level_min, "max": framework.level_max},
+            % {"min": framework.value_floor, "max": framework.level_max},
             answer=answer,
         )
     if level == answer.proposed_level:
@@ -200,8 +218,16 @@ def answers_accept_bulk(*, answers: Iterable[Answer], user) -> list[Answer]:
     answers = list(answers)
     if not answers:
         raise ReviewInvalid(_("Pilih setidaknya satu jawaban."))
+    from assessments import items
+
     for answer in answers:
         _check_can_decide(answer, user)
+        if items.uses_items(answer.period.framework):
+            raise ReviewInvalid(
+                _("Indikator %(code)s dinilai per butir bukti; buka halamannya untuk menilai.")
+                % {"code": answer.indicator.code},
+                answer=answer,
+            )
         if answer.proposed_level is None:
             raise ReviewInvalid(
                 _("Indikator %(code)s belum memiliki tingkat usulan.")

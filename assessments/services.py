@@ -175,10 +175,11 @@ def _check_level(level, framework) -> int | None:
         level = int(level)
     except (TypeError, ValueError):
         raise InvalidLevel() from None
-    if not framework.level_min <= level <= framework.level_max:
+    # value_floor: Pemdi's 0 ("belum terindikasi") is a valid value; SPBE starts at 1.
+    if not framework.value_floor <= level <= framework.level_max:
         raise InvalidLevel(
             _("Tingkat harus antara %(min)s dan %(max)s.")
-            % {"min": framework.level_min, "max": framework.level_max}
+            % {"min": framework.value_floor, "max": framework.level_max}
         )
     return level
 
@@ -340,6 +341,10 @@ def answers_ensure(*, period: EvaluationPeriod) -> int:
                 Answer.objects.filter(
                     period=period, indicator_id=indicator_id, version=1, state=AnswerState.DRAFT
                 ).update(opd_id=opd_id)
+        # Imported here: items builds on this module.
+        from assessments.items import external_answers_prime
+
+        external_answers_prime(period=period)
     return len(missing)
 
 
@@ -423,6 +428,10 @@ def evidence_withdraw(*, evidence: EvidenceFile, user) -> EvidenceFile:
         value_before=f"{evidence.original_name} · SHA-256 {evidence.sha256[:12]}",
     )
     evidence.withdrawn_at = now
+    if evidence.item_id:
+        from assessments.items import item_claim_sync
+
+        item_claim_sync(answer=current, user=user)
     return evidence
 
 

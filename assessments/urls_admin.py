@@ -3,6 +3,7 @@
 from django.urls import path
 
 from assessments import views_admin as views
+from assessments.views_external import external_values
 from assessments.views_import import import_levels
 
 app_name = "manage"
@@ -42,4 +43,5 @@ urlpatterns = [
     path("<slug:code>/periode/<int:year>/penugasan/", views.assignments, name="assignments"),
     path("<slug:code>/periode/<int:year>/nilai-akhir/", views.final_levels, name="final_levels"),
     path("<slug:code>/periode/<int:year>/impor/", import_levels, name="import_levels"),
+    path("<slug:code>/periode/<int:year>/eksternal/", external_values, name="external_values"),
 ]

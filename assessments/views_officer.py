@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import access, services
+from assessments import access, items, services
 from assessments.evidence import (
     INLINE_CONTENT_TYPES,
     EvidenceSizeLimitHandler,
@@ -196,6 +196,14 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     )
     files = list(answer.evidence_files.select_related("uploaded_by"))
     links = list(answer.evidence_links.select_related("added_by"))
+    # Pemdi: evidence per item and a derived level instead of a chosen one.
+    item_mode = items.uses_items(framework) and not indicator.is_external
+    items_view = items.items_view(answer, files=files) if item_mode else None
+    external_value = (
+        answer.period.external_values.filter(indicator=indicator).first()
+        if indicator.is_external
+        else None
+    )
     events = list(answer.events.select_related("actor"))
     states = dict(AnswerState.choices)
     for event in events:
@@ -230,6 +238,10 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
             "conflict": conflict,
             "error": error,
             "max_upload": settings.EVIDENCE_MAX_BYTES,
+            "item_mode": item_mode,
+            "items_view": items_view,
+            "external_value": external_value,
+            "below_scale_label": framework.below_scale_label,
         },
         status=status,
     )
@@ -247,12 +259,16 @@ def answer_detail(request, public_id):
             request, answer, form=form, error=_("Periksa isian formulir."), status=400
         )
     data = form.cleaned_data
+    level = data["level"]
+    if items.uses_items(answer.period.framework):
+        # The officer does not choose: the attached evidence decides.
+        level = items.claimed_level(answer)
     saved = None
     try:
         saved = services.answer_save(
             answer=answer,
             user=request.user,
-            level=data["level"],
+            level=level,
             explanation=data["explanation"],
             expected_version=data["version"],
         )

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import access, reviewing
+from assessments import access, items, reviewing
 from assessments.forms_review import (
     ALL_STATES,
     AcceptForm,
@@ -183,7 +183,11 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         .order_by("indicator__position")
         .first()
     )
+    item_mode = items.uses_items(framework) and not answer.indicator.is_external
     context = {
+        "item_mode": item_mode,
+        "items_view": items.items_view(answer) if item_mode else None,
+        "below_scale_label": framework.below_scale_label,
         "answer": answer,
         "indicator": answer.indicator,
         "period": answer.period,

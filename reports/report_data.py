@@ -16,9 +16,17 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from assessments.models import OPD, Answer, AnswerState, Assignment, EvaluationPeriod
+from assessments.models import (
+    OPD,
+    Answer,
+    AnswerState,
+    Assignment,
+    EvaluationPeriod,
+    ExternalValue,
+)
 from indicators import scoring
 from indicators.models import Aspect, Domain, Indicator, LevelName
+from reports import timeline
 from reports.models import Basis
 from reports.snapshots import inputs_sha256
 
@@ -89,6 +97,9 @@ class TrendRow:
     index: Decimal | None  # on the report's basis
     predicate: str | None
     is_current: bool
+    # Which instrument the year was assessed on (SPBE 2020 or Pemdi 2026).
+    framework_name: str = ""
+    instrument: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,20 @@ class ReportData:
     trend: list[TrendRow] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     opd_summary: OpdRow | None = None
+    # External indicators still counted at the waiting level (Pemdi).
+    external_waiting: list[str] = field(default_factory=list)
+
+    @property
+    def index_label(self) -> str:
+        return timeline.instrument_label(self.framework)
+
+    @property
+    def below_scale_label(self) -> str:
+        return timeline.below_scale_label(self.framework)
+
+    @property
+    def mixed_instruments(self) -> bool:
+        return len({row.instrument for row in self.trend}) > 1
 
     @property
     def instansi(self):
@@ -349,7 +374,19 @@ def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None)
         trend=_trend(period, basis, spec),
         recommendations=_recommendations(spec, rows_shown, criteria, cat.level_names),
         opd_summary=opd_summary,
+        external_waiting=_external_waiting(period, cat.indicators),
     )
+
+
+def _external_waiting(period, indicators) -> list[str]:
+    """No query for frameworks without external indicators (SPBE 2020)."""
+    external = [i for i in indicators if i.external_source]
+    if not external:
+        return []
+    entered = set(
+        ExternalValue.objects.filter(period=period).values_list("indicator_id", flat=True)
+    )
+    return [i.code for i in external if i.pk not in entered]
 
 
 def _opd_row(spec, opd_id, code, name, short_name, rows: list[IndicatorRow]) -> OpdRow:
@@ -429,6 +466,8 @@ def _trend(period: EvaluationPeriod, basis: str, spec) -> list[TrendRow]:
                 index=shown[Basis(basis)],
                 predicate=own.index.predicate if own else None,
                 is_current=p.id == period.id,
+                framework_name=p.framework.name,
+                instrument=timeline.instrument_label(p.framework),
             )
         )
     return rows

@@ -26,8 +26,10 @@ from assessments.access import (
     scope_for,
     visible_periods,
 )
+from assessments.items import external_waiting_codes
 from assessments.models import OPD, EvaluationPeriod
 from indicators import scoring
+from reports import timeline
 from reports.models import Basis, IndexSnapshot
 from reports.opd_figures import opd_figures, period_indicator_rows, ranked_by_open_points
 from reports.snapshots import BASES, current_digests
@@ -167,8 +169,10 @@ def dashboard(request, instansi: str, year: int):
     domain_rows = score_rows(domains, main_values.domains if main_values else {})
     aspect_rows = score_rows(aspects, main_values.aspects if main_values else {})
 
-    comparison = _comparison(domains, cards)
+    index_label = timeline.instrument_label(framework)
+    comparison = _comparison(domains, cards, index_label)
     trend = _trend(periods, snapshots)
+    mixed = timeline.mixes_instruments(p.framework for p in periods)
     opd_rows = _opd_rows(period, spec, basis)
 
     charts = {
@@ -199,12 +203,7 @@ def dashboard(request, instansi: str, year: int):
             ],
             max_value=spec.level_max,
         ),
-        "trend": chart(
-            "line",
-            [row["period"].year for row in trend],
-            [(Basis(b).label, [row["values"][i] for row in trend]) for i, b in enumerate(BASES)],
-            max_value=spec.level_max,
-        ),
+        "trend": _trend_chart(trend, basis, mixed, spec.level_max),
         "progress": chart(
             "stacked",
             [row["opd"].short_name for row in opd_rows["progress"]],
@@ -241,7 +240,40 @@ def dashboard(request, instansi: str, year: int):
             "ranking": opd_rows["ranking"],
             "charts": charts,
             "level_max": spec.level_max,
+            "index_label": index_label,
+            "below_scale_label": timeline.below_scale_label(framework),
+            "external_waiting": external_waiting_codes(period),
+            "mixed_instruments": mixed,
         },
+    )
+
+
+def _trend_chart(trend, basis, mixed: bool, level_max) -> dict:
+    """One line per basis; on a timeline that mixes SPBE and Pemdi years,
+    one line per instrument instead (on the basis shown), so that no line
+    joins two instruments' values as if they were one series."""
+    years = [row["period"].year for row in trend]
+    if not mixed:
+        return chart(
+            "line",
+            years,
+            [(Basis(b).label, [row["values"][i] for row in trend]) for i, b in enumerate(BASES)],
+            max_value=level_max,
+        )
+    position = BASES.index(basis)
+    instruments = list(dict.fromkeys(row["instrument"] for row in trend))
+    return chart(
+        "line",
+        years,
+        [
+            (
+                f"{name} · {Basis(basis).label}",
+                [row["values"][position] if row["instrument"] == name else None for row in trend],
+            )
+            for name in instruments
+        ],
+        max_value=level_max,
+        title=_("Instrumen berbeda: nilai tidak dapat dibandingkan langsung"),
     )
 
 
@@ -255,7 +287,7 @@ def _schedule_what_is_out_of_date(period, periods, snapshots, cards) -> None:
             snapshot_schedule_soon(period_id=other.pk)
 
 
-def _comparison(domains, cards) -> list[dict]:
+def _comparison(domains, cards, index_label) -> list[dict]:
     def value(card, code=None):
         snap = card.snapshot
         if snap is None or not snap.complete:
@@ -264,7 +296,7 @@ def _comparison(domains, cards) -> list[dict]:
             return as_decimal(snap.index_display)
         return as_decimal((snap.domains.get(code) or {}).get("display"))
 
-    rows = [{"label": _("Indeks SPBE"), "values": [value(cards[b]) for b in BASES]}]
+    rows = [{"label": index_label, "values": [value(cards[b]) for b in BASES]}]
     rows += [
         {"label": f"{d.code} {d.name}", "values": [value(cards[b], d.code) for b in BASES]}
         for d in domains
@@ -279,7 +311,14 @@ def _trend(periods, snapshots) -> list[dict]:
         for basis in BASES:
             snap = snapshots.get((p.pk, basis))
             values.append(as_decimal(snap.index_display) if snap and snap.complete else None)
-        rows.append({"period": p, "framework": p.framework, "values": values})
+        rows.append(
+            {
+                "period": p,
+                "framework": p.framework,
+                "instrument": timeline.instrument_label(p.framework),
+                "values": values,
+            }
+        )
     return rows
 
 

@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessments import views_home
 from assessments.forms_auth import LoginForm
 from spbe_portal import views
 
 urlpatterns = [
-    path("", login_required(TemplateView.as_view(template_name="home.html")), name="home"),
+    path("", views_home.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -24,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls", namespace="assessments")),
     path("verifikasi/", include("assessments.urls_review", namespace="review")),
+    path("", include("assessments.urls_items", namespace="items")),
     path("notifikasi/", include("assessments.urls_notifications", namespace="notifications")),
     path("manage/", include("assessments.urls_admin", namespace="manage")),
     path("results/", include("reports.urls", namespace="reports")),
