@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments import views_home
+from assessments import views_home
 from assessments.forms_auth import LoginForm
 from spbe_portal import views
 
