@@ -31,16 +31,26 @@ COMMON_ERRORS = (401, 403, 429)
 
 def add_common_errors(result, generator, request, public):
     """Schema post-processing: every operation may answer 401 (no or a bad
-    token) and 403 (no permission), with the common error body, including
+    token) and 403 (no permission); lookups and paginated lists 404; lists
+    and bodies 400; bodies 415 - all with the common error body, including
     views that do not list them themselves."""
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for item in result.get("paths", {}).values():
+    for path, item in result.get("paths", {}).items():
         for operation in item.values():
             responses = operation.get("responses")
             if responses is None:
                 continue
             responses.setdefault("401", {**error, "description": "Unauthorized"})
             responses.setdefault("403", {**error, "description": "Forbidden"})
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            # An unknown object, or a page number past the end (DRF's pagination).
+            if "{" in path or "page" in names:
+                responses.setdefault("404", {**error, "description": "Not Found"})
+            # A filter value django-filter cannot use, or a body that is not valid.
+            if "page" in names or "requestBody" in operation:
+                responses.setdefault("400", {**error, "description": "Bad Request"})
+            if "requestBody" in operation:
+                responses.setdefault("415", {**error, "description": "Unsupported Media Type"})
     return result
 
 

@@ -1,6 +1,9 @@
 """Everything under /api/v1/: each app contributes its own views."""
 
-from django.urls import path
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from assessments import api as assessments_api
 from indicators import api as indicators_api
@@ -88,3 +91,18 @@ urlpatterns += [
         name="report-job-download",
     ),
 ]
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: the API's own 404 (JSON, common body)
+    instead of the portal's HTML page. Authentication still comes first, so
+    anonymous callers learn nothing about which paths exist."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
+
+
+# Last: anything else under /api/v1/ is a JSON 404, not the HTML page.
+urlpatterns += [re_path(r"", NotFoundView.as_view(), name="not-found")]

@@ -258,3 +258,12 @@ def test_a_revoked_token_is_refused(api_world, api_as):
     ApiToken.objects.filter(user=api_world.people["officer"]).update(revoked_at="2026-01-01T00:00Z")
     response = api_as("officer").get(reverse("api:answer-list"))
     assert response.status_code == 401
+
+
+def test_unknown_api_paths_are_a_json_404_after_authentication(api_world, api_as):
+    assert api_as(None).get("/api/v1/tidak-ada/").status_code == 401
+    for method in ("get", "post", "patch", "delete"):
+        response = getattr(api_as("officer"), method)("/api/v1/frameworks/%C2%AF%23/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()) == {"detail", "errors"}
