@@ -4,7 +4,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments import views_home
-from assessments import views_home
 from assessments.forms_auth import LoginForm
 from spbe_portal import views
 
