@@ -1,10 +1,12 @@
 """manage.py seed_demo: an idempotent Kaltim demo reproducing the published results."""
 
+import hashlib
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from assessments import demo_data
 from assessments.default_assignment import FunctionKey
@@ -16,6 +18,7 @@ from assessments.models import (
     Assignment,
     EvaluationPeriod,
     EventKind,
+    EvidenceFile,
     EvidenceLink,
     Instansi,
     Membership,
@@ -26,16 +29,17 @@ from assessments.models import (
 )
 from indicators import scoring
 from indicators.models import FrameworkVersion
+from reports.models import IndexSnapshot
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "sandi-demo-uji-9"
 COUNTED = (Instansi, OPD, User, Membership, EvaluationPeriod, Assignment, Answer, AnswerEvent,
-           EvidenceLink, FrameworkVersion, Notification)  # fmt: skip
+           EvidenceLink, EvidenceFile, FrameworkVersion, Notification, IndexSnapshot)  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher(settings):
+def fast_hasher(settings, evidence_storage):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -125,6 +129,16 @@ def test_open_period_is_about_half_filled(seeded):
         assert Notification.objects.filter(answer=answer).exists()
     validated = answers.filter(state=AnswerState.VALIDATED)
     assert all(a.validated_level == a.proposed_level for a in validated)
+    # Every answer handed in carries a real PDF the reviewer can preview.
+    handed_in = answers.exclude(state=AnswerState.DRAFT)
+    files = EvidenceFile.objects.filter(answer__in=handed_in)
+    assert files.count() == handed_in.count()
+    evidence = files.first()
+    with evidence.file.open("rb") as stored:
+        content = stored.read()
+    assert content.startswith(b"%PDF-") and len(content) == evidence.size
+    assert hashlib.sha256(content).hexdigest() == evidence.sha256
+    assert PdfReader(io.BytesIO(content)).pages[0].extract_text().startswith("Data dukung")
 
 
 def test_organisation_and_assignment(seeded):
@@ -198,3 +212,16 @@ def test_kabupaten_kota_carry_their_published_2024_index(seeded):
         assert period.state == PeriodState.PUBLISHED
     assert index_of(2024, "final_level", "balikpapan").index.display == "3.96"
     assert "Balikpapan 3,96" in seeded
+
+
+def test_a_failed_seed_leaves_no_rows_and_no_files(monkeypatch, evidence_storage):
+    from assessments import notifications
+
+    def broken(**kwargs):
+        raise RuntimeError("mail server on fire")
+
+    monkeypatch.setattr(notifications, "answer_returned_notify", broken)
+    with pytest.raises(RuntimeError):
+        seed()
+    assert not Instansi.objects.exists()
+    assert not [p for p in evidence_storage.rglob("*") if p.is_file()]

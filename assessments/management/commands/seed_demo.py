@@ -1,3 +1,4 @@
+import hashlib
 import io
 import os
 import secrets
@@ -5,6 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -21,6 +24,7 @@ from assessments.models import (
     AnswerState,
     EvaluationPeriod,
     EventKind,
+    EvidenceFile,
     EvidenceLink,
     Instansi,
     Membership,
@@ -56,6 +60,18 @@ class Command(BaseCommand):
         generated = None
         if self.password is None:
             generated = self.password = _generate_password()
+        self.stored_files: list[str] = []
+        try:
+            instansi, users, new_users = self._seed()
+        except BaseException:
+            # The rows rolled back; the evidence files written meanwhile must go too.
+            for name in self.stored_files:
+                default_storage.delete(name)
+            raise
+        self._snapshots()
+        self._summary(instansi, users, new_users, generated)
+
+    def _seed(self):
         with transaction.atomic():
             framework = self._framework()
             instansi = self._instansi()
@@ -66,8 +82,7 @@ class Command(BaseCommand):
                 self._historic_period(instansi, framework, year, users)
             self._kabkota_results(instansi, framework, users[demo.ADMINISTRATOR])
             self._open_period(instansi, framework, users)
-        self._snapshots()
-        self._summary(instansi, users, new_users, generated)
+        return instansi, users, new_users
 
     # --- organisation --------------------------------------------------------
 
@@ -432,12 +447,51 @@ class Command(BaseCommand):
         )
         AnswerEvent.objects.bulk_create(events)
         EvidenceLink.objects.bulk_create(links)
+        self._evidence_files(
+            [a for a in answers if a.state != AnswerState.DRAFT], officers, users, period
+        )
         # The officers find their returned answers in their notifications.
         for answer in answers:
             if answer.state == AnswerState.RETURNED:
                 reason, comment = demo.RETURNS_2025[answer.indicator.code]
                 notifications.answer_returned_notify(answer=answer, reason=reason, comment=comment)
         self.created.append(_("periode %s (dibuka untuk pengisian)") % year)
+
+    def _evidence_files(self, answers, officers, users, period) -> None:
+        """One small PDF per answer handed in, so reviewers see a preview."""
+        events = []
+        for answer in answers:
+            officer = officers.get(answer.opd_id) or users["opd.diskominfo"]
+            content = demo_pdf(
+                [
+                    f"Data dukung indikator {answer.indicator.code} - {period.year}",
+                    f"{answer.opd.name}",
+                    f"{period.instansi.name}",
+                    "Dokumen contoh untuk portal demo SPBE.",
+                ]
+            )
+            evidence = EvidenceFile(
+                answer=answer,
+                original_name=f"data-dukung-{answer.indicator.code}.pdf",
+                content_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                uploaded_by=officer,
+            )
+            evidence.file.save("evidence", ContentFile(content), save=False)
+            self.stored_files.append(evidence.file.name)
+            evidence.save()
+            events.append(
+                AnswerEvent(
+                    answer=answer,
+                    actor=officer,
+                    kind=EventKind.EVIDENCE_ADDED,
+                    created_at=answer.submitted_at - timedelta(minutes=5),
+                    field="evidence_file",
+                    value_after=f"{evidence.original_name} · SHA-256 {evidence.sha256[:12]}",
+                )
+            )
+        AnswerEvent.objects.bulk_create(events)
 
     def _snapshots(self) -> None:
         """Stored index snapshots, so the dashboards show the demo years at
@@ -601,6 +655,41 @@ def _review_event(answer, reviewer, at, proposed, validated, texts):
         validated,
         comment=justification,
     )
+
+
+def demo_pdf(lines: list[str]) -> bytes:
+    """A valid one-page PDF showing `lines` (Latin-1 text, Helvetica)."""
+
+    def escape(text: str) -> str:
+        text = text.encode("latin-1", "replace").decode("latin-1")
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = (
+        "BT /F1 14 Tf 72 760 Td 18 TL "
+        + " ".join(f"({escape(line)}) Tj T*" for line in lines)
+        + " ET"
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)
 
 
 def _evidence_url(opd) -> str:
