@@ -113,7 +113,7 @@ def levels_check(*, period: EvaluationPeriod, rows: Iterable[LevelRow]) -> list[
             errors.append(_duplicate(row.row, row.indicator, seen[row.indicator]))
             continue
         seen[row.indicator] = row.row
-        if not framework.level_min <= row.level <= framework.level_max:
+        if not framework.value_floor <= row.level <= framework.level_max:
             errors.append(_out_of_range(row.row, str(row.level), framework))
     wanted = {codes[code] for code in seen}
     answered = set(
@@ -369,7 +369,7 @@ def _parse_level(row_number, raw, framework) -> tuple[int | None, RowError | Non
     if number is None or not number.is_finite() or number != number.to_integral_value():
         return None, RowError(row_number, "level", text, _("tingkat bukan bilangan bulat"))
     level = int(number)
-    if not framework.level_min <= level <= framework.level_max:
+    if not framework.value_floor <= level <= framework.level_max:
         return None, _out_of_range(row_number, text, framework)
     return level, None
 
@@ -424,7 +424,7 @@ def _out_of_range(row, text, framework) -> RowError:
         "level",
         text,
         _("tingkat di luar rentang %(low)s–%(high)s")
-        % {"low": framework.level_min, "high": framework.level_max},
+        % {"low": framework.value_floor, "high": framework.level_max},
     )
 
 

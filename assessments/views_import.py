@@ -91,7 +91,7 @@ def import_levels(request, code, year):
         "period": period,
         "form": form,
         "row_errors": row_errors,
-        "level_min": period.framework.level_min,
+        "level_min": period.framework.value_floor,
         "level_max": period.framework.level_max,
     }
     return render(

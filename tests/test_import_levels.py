@@ -422,3 +422,23 @@ def test_unknown_period_is_404(client, admin, period):
     client.force_login(admin)
     url = reverse("manage:import_levels", args=[period.instansi.code, 1999])
     assert client.get(url).status_code == 404
+
+
+def test_framework_with_a_zero_value_accepts_level_0(db, tmp_path):
+    """Pemdi 2026 allows 0 ("belum terindikasi"); the range comes from the framework."""
+    from indicators.models import FrameworkVersion
+
+    call_command("load_framework", "pemdi-2026", verbosity=0)
+    pemdi = FrameworkVersion.objects.get(code="pemdi-2026")
+    instansi = InstansiFactory(code="kaltim")
+    opd = OPDFactory(instansi=instansi)
+    period = EvaluationPeriodFactory(instansi=instansi, year=2026, framework=pemdi)
+    Assignment.objects.bulk_create(
+        Assignment(period=period, indicator=indicator, responsible_opd=opd)
+        for indicator in pemdi.indicators.all()
+    )
+    code = pemdi.indicators.order_by("position").first().code
+    run(write_csv(tmp_path, f"indicator,level\n{code},0\n"), year=2026, basis="final")
+    assert levels(period, "final_level") == {code: 0}
+    error, stderr = run_refused(write_csv(tmp_path, f"indicator,level\n{code},-1\n"), year=2026)
+    assert error.returncode == 1 and "0–" in stderr
