@@ -106,12 +106,21 @@ def _latest_results(instansi_ids) -> list[dict]:
     return results
 
 
-def _admin_periods(user) -> list[EvaluationPeriod]:
-    return list(
-        access.administrable_periods(user)
-        .select_related("instansi", "framework")
-        .order_by("-year", "instansi__name")[:ADMIN_PERIODS_SHOWN]
-    )
+def _admin_periods(user, scope) -> dict:
+    """The periods of the instansi the user administers directly; those of
+    kabupaten/kota registered under it are only counted, so that ten
+    regencies' periods do not push the province's own off the list."""
+    periods = access.administrable_periods(user).select_related("instansi", "framework")
+    if not scope.is_superuser:
+        own = scope.instansi_ids(Role.ADMINISTRATOR)
+        children = periods.exclude(instansi_id__in=own).count()
+        periods = periods.filter(instansi_id__in=own)
+    else:
+        children = 0
+    return {
+        "periods": list(periods.order_by("-year", "instansi__name")[:ADMIN_PERIODS_SHOWN]),
+        "children": children,
+    }
 
 
 @login_required
@@ -126,7 +135,7 @@ def home(request):
         "officer": _officer_periods(scope) if scope.officer_opds else None,
         "reviewer": _review_queue(user) if reviewer else None,
         "leadership": _latest_results(leadership_ids) if leadership_ids else None,
-        "administrator": _admin_periods(user) if administrator else None,
+        "administrator": _admin_periods(user, scope) if administrator else None,
     }
     return render(
         request,

@@ -203,3 +203,14 @@ def test_query_count_does_not_grow_with_periods_answers_and_snapshots(client, wo
         assert client.get(HOME).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     assert len(many) <= 12
+
+
+def test_administrator_sees_own_periods_first_and_counts_the_regencies(client, world):
+    regency = InstansiFactory(
+        code="berau", name="Pemerintah Kabupaten Berau", parent=world.instansi
+    )
+    EvaluationPeriodFactory(instansi=regency, framework=world.framework, year=2026)
+    html = page(client, world.admin)
+    assert reverse("manage:period_detail", args=["kaltim", 2025]) in html
+    assert "Pemerintah Kabupaten Berau" not in html
+    assert "Ditambah 1 periode kabupaten/kota" in html
