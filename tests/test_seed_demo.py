@@ -225,3 +225,21 @@ def test_a_failed_seed_leaves_no_rows_and_no_files(monkeypatch, evidence_storage
         seed()
     assert not Instansi.objects.exists()
     assert not [p for p in evidence_storage.rglob("*") if p.is_file()]
+
+
+def test_a_2026_period_on_pemdi_is_open_with_assignments(seeded):
+    period = EvaluationPeriod.objects.get(instansi__code="kaltim", year=2026)
+    assert period.framework.code == "pemdi-2026"
+    assert period.state == PeriodState.OPEN
+    assert Assignment.objects.filter(period=period).count() == 20
+    answers = Answer.objects.filter(period=period)
+    assert answers.count() == 20
+    # External indicators wait for their values and count 1 meanwhile.
+    waiting = answers.exclude(indicator__external_source="")
+    assert sorted(waiting.values_list("indicator__code", flat=True)) == ["I5", "I6", "I7"]
+    assert set(waiting.values_list("validated_level", flat=True)) == {1}
+    assert not answers.filter(indicator__external_source="").exclude(proposed_level=None).exists()
+    # The 2025 SPBE period is untouched by the new cycle.
+    assert EvaluationPeriod.objects.get(instansi__code="kaltim", year=2025).framework.code == (
+        "spbe-2020"
+    )

@@ -43,13 +43,17 @@ HISTORIC_WINDOWS = {
     2024: ((2024, 2, 1), (2024, 4, 30), (2024, 6, 28)),
 }
 OPEN_YEAR = 2025
+# From 2026 the national instrument is the Indeks Pemdi (PermenPANRB 8/2026).
+PEMDI_YEAR = 2026
+PEMDI_CODE = "pemdi-2026"
 
 
 class Command(BaseCommand):
     help = (
         "Seeds a living demo: Pemerintah Provinsi Kalimantan Timur (kaltim) with its OPDs and "
         "kabupaten/kota, users for every role, published periods 2023 and 2024 reproducing the "
-        "published SPBE results, and a 2025 period open for answers and about half filled. "
+        "published SPBE results, a 2025 period open for answers and about half filled, and a "
+        "2026 period on the Indeks Pemdi (pemdi-2026) open for evidence per item. "
         "Idempotent: what exists is left as it is. Passwords come from DEMO_PASSWORD, or one is "
         "generated and printed for the accounts created in this run."
     )
@@ -82,6 +86,7 @@ class Command(BaseCommand):
                 self._historic_period(instansi, framework, year, users)
             self._kabkota_results(instansi, framework, users[demo.ADMINISTRATOR])
             self._open_period(instansi, framework, users)
+            self._pemdi_period(instansi, users)
         return instansi, users, new_users
 
     # --- organisation --------------------------------------------------------
@@ -492,6 +497,29 @@ class Command(BaseCommand):
                 )
             )
         AnswerEvent.objects.bulk_create(events)
+
+    def _pemdi_period(self, instansi, users) -> None:
+        """The 2026 cycle on the Indeks Pemdi, open and still empty: officers
+        attach evidence per item; I5-I7 wait for their external values."""
+        if EvaluationPeriod.objects.filter(instansi=instansi, year=PEMDI_YEAR).exists():
+            return
+        framework = FrameworkVersion.objects.filter(code=PEMDI_CODE).first()
+        if framework is None:
+            call_command("load_framework", PEMDI_CODE, stdout=io.StringIO())
+            framework = FrameworkVersion.objects.get(code=PEMDI_CODE)
+        now = timezone.now()
+        period = period_create(
+            instansi=instansi,
+            year=PEMDI_YEAR,
+            framework=framework,
+            fill_opens_at=now - timedelta(minutes=5),
+            fill_closes_at=now + timedelta(days=60),
+            review_closes_at=now + timedelta(days=75),
+            user=users[demo.ADMINISTRATOR],
+        )
+        period.state = PeriodState.OPEN
+        period.save(update_fields=["state"])
+        self.created.append(_("periode %s (Indeks Pemdi, dibuka)") % PEMDI_YEAR)
 
     def _snapshots(self) -> None:
         """Stored index snapshots, so the dashboards show the demo years at
