@@ -54,3 +54,10 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmarks at national scale on the local PostgreSQL (a throwaway database
+# spbe_bench) and Redis; rewrites the results in docs/PERFORMANCE.md.
+# Not part of `make test`. BENCH_DURATION is the load test's length in seconds.
+BENCH_DURATION ?= 60
+bench: messages services
+	$(BIN)/python bench/run.py --duration $(BENCH_DURATION)

@@ -30,13 +30,13 @@ def snapshot_benchmark(year: int, repeat: int) -> dict:
     from reports.models import IndexSnapshot
     from reports.snapshots import snapshots_compute_for_year
 
-    def fresh_run() -> tuple[float, int, int]:
+    def fresh_run() -> tuple[float, int, int, float]:
         IndexSnapshot.objects.filter(period__year=year).delete()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             written = snapshots_compute_for_year(year=year)
-            seconds = time.perf_counter() - started
-        return seconds, len(captured.captured_queries), written
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        return seconds, len(captured.captured_queries), written, cpu
 
     periods = EvaluationPeriod.objects.filter(year=year).count()
     # Query count with a tenth of the instansi: the others' periods are moved
@@ -51,7 +51,7 @@ def snapshot_benchmark(year: int, repeat: int) -> dict:
             )
             EvaluationPeriod.objects.filter(year=year).exclude(pk__in=keep).update(year=year + 1000)
             small_periods = len(keep)
-            _seconds, small_queries, _written = fresh_run()
+            _seconds, small_queries, _written, _cpu = fresh_run()
             raise Rollback
     except Rollback:
         pass
@@ -65,6 +65,7 @@ def snapshot_benchmark(year: int, repeat: int) -> dict:
         "snapshots": runs[0][2],
         "seconds_best": round(min(r[0] for r in runs), 3),
         "seconds_median": round(sorted(r[0] for r in runs)[len(runs) // 2], 3),
+        "cpu_median": round(sorted(r[3] for r in runs)[len(runs) // 2], 3),
         "queries": runs[0][1],
         "queries_at_tenth": small_queries,
         "periods_at_tenth": small_periods,
@@ -174,23 +175,29 @@ def job_benchmark(year: int, repeat: int) -> dict:
     ]
     results = []
     for label, kind, job_opd, fmt in jobs:
-        timings, size = [], 0
+        timings, cpu, size = [], [], 0
         for _ in range(repeat + 1):  # the first run pays for imports and fonts
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             content = render_report(
                 period=period, basis=Basis.FINAL, kind=kind, opd=job_opd, fmt=fmt
             )
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             size = len(content)
         results.append(
             {
                 "job": label,
                 "first_s": round(timings[0], 2),
                 "median_s": round(sorted(timings[1:])[len(timings[1:]) // 2], 2),
+                "cpu_median_s": round(sorted(cpu[1:])[len(cpu[1:]) // 2], 2),
                 "bytes": size,
             }
         )
-    return {"period": f"{PROVINCE} {year}", "jobs": results}
+    return {
+        "period": f"{PROVINCE} {year}",
+        "jobs": results,
+        "load_average": round(os.getloadavg()[0], 2),
+    }
 
 
 def main() -> None:
