@@ -395,11 +395,11 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
         elif level is not None and (
             isinstance(level, bool)
             or not isinstance(level, int)
-            or not framework.level_min <= level <= framework.level_max
+            or not framework.value_floor <= level <= framework.level_max
         ):
             errors.append(
                 _("Indikator %(code)s: tingkat harus bilangan bulat %(min)s–%(max)s.")
-                % {"code": code, "min": framework.level_min, "max": framework.level_max}
+                % {"code": code, "min": framework.value_floor, "max": framework.level_max}
             )
     if errors:
         raise ValidationError(errors)

@@ -562,7 +562,8 @@ def final_levels(request, code, year):
     current = dict(
         Answer.objects.filter(period=period).values_list("indicator__code", "final_level")
     )
-    bounds = {"level_min": framework.level_min, "level_max": framework.level_max}
+    # value_floor: a Pemdi final value may be 0 ("belum terindikasi").
+    bounds = {"level_min": framework.value_floor, "level_max": framework.level_max}
     posted = _posted(request)
     mode = posted.get("mode") if posted is not None else None
     table = FinalLevelsForm(

@@ -318,3 +318,28 @@ def test_index_below_one_shows_belum_terindikasi(client, world):
     assert "belum terindikasi" in page
     assert "menunggu nilai eksternal" in page
     assert "Kurang" not in page
+
+
+def test_final_value_zero_is_accepted_on_pemdi_only(world, spbe2020):
+    from django.core.exceptions import ValidationError
+
+    from assessments.periods import final_levels_set
+    from tests.factories import EvaluationPeriodFactory
+
+    period = world.period
+    period.state = PeriodState.CLOSED
+    period.save(update_fields=["state"])
+    assert final_levels_set(period=period, user=world.admin, levels={"I1": 0}) == 1
+    assert Answer.objects.get(period=period, indicator__code="I1").final_level == 0
+
+    spbe = EvaluationPeriodFactory(framework=spbe2020, state=PeriodState.CLOSED)
+    with pytest.raises(ValidationError):
+        final_levels_set(period=spbe, user=world.admin, levels={"1": 0})
+
+
+def test_period_page_links_to_external_values(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("manage:period_detail", args=[world.instansi.code, 2026]))
+    assert reverse("manage:external_values", args=[world.instansi.code, 2026]) in (
+        page.content.decode()
+    )
