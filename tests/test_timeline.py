@@ -109,3 +109,15 @@ def test_timeline_outsiders(client, both):
     officer = officer_of(both.opds[0])
     client.force_login(officer)
     assert client.get(url).status_code == 403
+
+
+def test_excel_trend_sheet_names_each_years_instrument(both):
+    import io
+
+    import pandas as pd
+
+    from reports.rendering.excel import render_xlsx
+
+    content = render_xlsx(report_data(period=both.pemdi_period, basis=Basis.VALIDATED))
+    trend = pd.read_excel(io.BytesIO(content), sheet_name="Tren", engine="openpyxl")
+    assert list(trend["Instrumen"]) == ["Indeks SPBE", "Indeks Pemdi"]

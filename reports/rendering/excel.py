@@ -163,10 +163,13 @@ def _sheets(data: ReportData) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
         [_("Kode"), _("OPD"), *count_cols, average, points, open_points],
     )
     year, s, v, f = _("Tahun"), _("Mandiri"), _("Validasi"), _("Akhir")
+    # SPBE and Pemdi years are different instruments: say which one each row is.
+    instrument = _("Instrumen")
     trend = _frame(
         [
             {
                 year: t.year,
+                instrument: t.instrument,
                 s: _num(t.self_index),
                 v: _num(t.validated_index),
                 f: _num(t.final_index),
@@ -175,7 +178,7 @@ def _sheets(data: ReportData) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
             for t in data.trend
         ],
         {year: INTEGER, s: TWO_DECIMALS, v: TWO_DECIMALS, f: TWO_DECIMALS},
-        [year, s, v, f, predicate],
+        [year, instrument, s, v, f, predicate],
     )
     gain = _("Tambahan indeks per kenaikan")
     recommendations = _frame(
