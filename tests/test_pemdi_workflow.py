@@ -343,3 +343,44 @@ def test_period_page_links_to_external_values(client, world):
     assert reverse("manage:external_values", args=[world.instansi.code, 2026]) in (
         page.content.decode()
     )
+
+
+def test_item_pages_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answer = world.answer
+    client.force_login(world.officer)
+    _attach(client, answer, _main(answer, 1))
+    _submit(client, answer)
+    urls = [
+        (world.officer, reverse("assessments:answer_detail", args=[answer.public_id])),
+        (world.reviewer, reverse("review:detail", args=[answer.public_id])),
+    ]
+    small = {}
+    for user, url in urls:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        small[url] = len(ctx.captured_queries)
+
+    # More items, files and decisions: the same number of queries.
+    answer.refresh_from_db()
+    Answer.objects.filter(pk=answer.pk).update(state=AnswerState.DRAFT)
+    client.force_login(world.officer)
+    for n in range(4):
+        EvidenceItem.objects.create(
+            indicator_id=answer.indicator_id, level=2, kind="supporting", text=f"x{n}",
+            position=100 + n,
+        )  # fmt: skip
+    for level in (1, 2, 3, 4):
+        _attach(client, answer, _main(answer, level), f"b{level}.pdf")
+    _submit(client, answer)
+    client.force_login(world.reviewer)
+    for level in (1, 2):
+        _decide(client, answer, _main(answer, level), "accept")
+    _decide(client, answer, _main(answer, 3), "return", "kurang")
+    for user, url in urls:
+        client.force_login(user)
+        with django_assert_max_num_queries(small[url]):
+            assert client.get(url).status_code == 200
