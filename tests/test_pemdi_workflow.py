@@ -384,3 +384,23 @@ def test_item_pages_query_count_does_not_grow(client, world, django_assert_max_n
         client.force_login(user)
         with django_assert_max_num_queries(small[url]):
             assert client.get(url).status_code == 200
+
+
+def test_pdf_below_one_says_belum_terindikasi_and_flags_waiting(world):
+    from reports.models import ReportKind
+    from reports.rendering.pdf import render_html
+    from reports.report_data import report_data
+
+    Answer.objects.filter(period=world.period, indicator__external_source="").update(
+        validated_level=0, proposed_level=0, state=AnswerState.VALIDATED
+    )
+    data = report_data(period=world.period, basis=Basis.VALIDATED)
+    assert data.index == Decimal("0.11")
+    assert data.predicate is None
+    assert data.external_waiting == ["I5", "I6", "I7"]
+    assert data.domains == []
+    html = render_html(data, ReportKind.INSTANSI)
+    assert "belum terindikasi" in html
+    assert "menunggu nilai eksternal" in html
+    assert "Nilai domain" not in html
+    assert "Kurang" not in html
