@@ -362,6 +362,8 @@ def build(*, instansi_count: int, seed: int) -> dict:
         cursor.execute("ANALYZE")
     for year in sorted(set(PROVINCE_YEARS) | set(NATIONAL_YEARS)):
         snapshots_compute_for_year(year=year)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_indexsnapshot")
     return counts
 
 
