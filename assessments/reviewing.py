@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from assessments import access, notifications
 from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, ReturnReason
-from assessments.services import ServiceError
+from assessments.services import ServiceError, _announce
 
 
 class ReviewError(ServiceError):
@@ -90,6 +90,9 @@ def _write(answer: Answer, user, **changes) -> None:
         answer.version += 1
         answer.updated_at = now
         answer.updated_by = user
+        # The conditional UPDATE sends no post_save; reports' index snapshots
+        # listen for it, so a decision must announce itself as officer saves do.
+        _announce(answer, *changes)
         return
     current = Answer.objects.select_related("indicator", "updated_by").get(pk=answer.pk)
     if current.state != AnswerState.SUBMITTED:
