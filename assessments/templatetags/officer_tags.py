@@ -9,3 +9,14 @@ register = template.Library()
 def is_officer(user):
     """For the navigation: is the user an officer of any OPD?"""
     return bool(access.scope_for(user).officer_opds)
+
+
+@register.filter
+def latest_event(events, kind):
+    """The newest event of `kind` in an answer's (oldest-first) thread, or None:
+    the answer page shows the reviewer's latest return above the form."""
+    found = None
+    for event in events or ():
+        if event.kind == kind:
+            found = event
+    return found
