@@ -107,3 +107,42 @@ def test_year_recompute_writes_only_what_changed(spbe2020):
     untouched = IndexSnapshot.objects.exclude(pk=changed.pk)
     assert all(s.computed_at == before[s.pk] for s in untouched)
     assert IndexSnapshot.objects.count() == 6
+
+
+# --- the officer's list with contributions (bench found the EXISTS plan slow) ----------
+
+
+def _contributor_list(client, contributions: int):
+    """An officer of an OPD that contributes to `contributions` indicators
+    of another OPD (and owns one answer); returns (queries, response)."""
+    from django.urls import reverse
+
+    from assessments.models import Assignment
+    from tests.factories import AssignmentFactory, officer_of
+
+    period = EvaluationPeriodFactory()
+    owner = OPDFactory(instansi=period.instansi)
+    helper = OPDFactory(instansi=period.instansi)
+    own = AssignmentFactory(period=period, responsible_opd=helper)
+    Answer.objects.create(period=period, indicator=own.indicator, opd=helper)
+    for _ in range(contributions):
+        assignment = AssignmentFactory(period=period, responsible_opd=owner)
+        Assignment.contributors.through.objects.create(assignment=assignment, opd=helper)
+        Answer.objects.create(period=period, indicator=assignment.indicator, opd=owner)
+    # An answer of the owner the helper does not contribute to stays hidden.
+    hidden = AssignmentFactory(period=period, responsible_opd=owner)
+    Answer.objects.create(period=period, indicator=hidden.indicator, opd=owner)
+    client.force_login(officer_of(helper))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("assessments:my_indicators"))
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+def test_officer_list_shows_contributions_with_a_fixed_query_count(client):
+    few, small = _contributor_list(client, 1)
+    many, big = _contributor_list(client, 8)
+
+    assert many == few
+    assert small.content.decode().count("/jawaban/") == 2
+    assert big.content.decode().count("/jawaban/") == 9
