@@ -214,3 +214,13 @@ def test_administrator_sees_own_periods_first_and_counts_the_regencies(client, w
     assert reverse("manage:period_detail", args=["kaltim", 2025]) in html
     assert "Pemerintah Kabupaten Berau" not in html
     assert "Ditambah 1 periode kabupaten/kota" in html
+
+
+def test_english_visitors_get_the_translation(client, world, settings):
+    from pathlib import Path
+
+    if not (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.mo").exists():
+        pytest.skip("catalogues not compiled (make messages)")
+    client.cookies["django_language"] = "en"
+    html = page(client, world.reviewer)
+    assert "Welcome," in html and "Review queue" in html
