@@ -210,6 +210,20 @@ def answer_save(*, answer: Answer, user, level, explanation, expected_version) -
     _check_period(current.period)
     _check_state(current)
     level = _check_level(level, current.period.framework)
+    from assessments import items
+
+    if items.uses_items(current.period.framework):
+        # Item mode: the proposed level is what the attached evidence reaches.
+        claimed = items.claimed_level(current)
+        if level not in (None, claimed):
+            raise InvalidLevel(
+                _(
+                    "Pada kerangka berbutir, tingkat usulan mengikuti butir bukti yang "
+                    "dilampirkan (%(level)s)."
+                )
+                % {"level": claimed}
+            )
+        level = claimed
     explanation = _normalise_explanation(explanation)
 
     changes = [

@@ -404,3 +404,17 @@ def test_pdf_below_one_says_belum_terindikasi_and_flags_waiting(world):
     assert "menunggu nilai eksternal" in html
     assert "Nilai domain" not in html
     assert "Kurang" not in html
+
+
+def test_save_service_refuses_a_level_the_items_do_not_support(world):
+    from assessments import services
+
+    answer = world.answer
+    with pytest.raises(services.InvalidLevel):
+        services.answer_save(
+            answer=answer, user=world.officer, level=4, explanation="x", expected_version=1
+        )
+    saved = services.answer_save(
+        answer=answer, user=world.officer, level=None, explanation="x", expected_version=1
+    )
+    assert saved.proposed_level == 0
