@@ -1,13 +1,31 @@
 """Login by username or e-mail, with throttling of repeated failures."""
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+logger = logging.getLogger(__name__)
+
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 15 * 60
+
+# While the shared cache (Redis) is unreachable, failures are counted in this
+# process only: signing in keeps working, and throttling still holds per process.
+_fallback = LocMemCache("login-throttle-fallback", {})
+
+
+def _counter():
+    try:
+        cache.get("login-failures:probe")
+    except Exception:  # the cache client's own connection/timeout errors
+        logger.warning("Cache unavailable: login failures counted per process")
+        return _fallback
+    return cache
 
 
 def _key(identifier: str) -> str:
@@ -15,20 +33,20 @@ def _key(identifier: str) -> str:
 
 
 def login_locked(identifier: str) -> bool:
-    return cache.get(_key(identifier), 0) >= MAX_FAILURES
+    return _counter().get(_key(identifier), 0) >= MAX_FAILURES
 
 
 def login_failed(identifier: str) -> None:
-    key = _key(identifier)
-    cache.add(key, 0, LOCKOUT_SECONDS)
+    counter, key = _counter(), _key(identifier)
+    counter.add(key, 0, LOCKOUT_SECONDS)
     try:
-        cache.incr(key)
+        counter.incr(key)
     except ValueError:
-        cache.set(key, 1, LOCKOUT_SECONDS)
+        counter.set(key, 1, LOCKOUT_SECONDS)
 
 
 def login_succeeded(identifier: str) -> None:
-    cache.delete(_key(identifier))
+    _counter().delete(_key(identifier))
 
 
 class UsernameOrEmailBackend(ModelBackend):

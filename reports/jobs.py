@@ -9,7 +9,6 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -105,15 +104,24 @@ def report_job_request(
     return job
 
 
+def queue_unavailable_message() -> str:
+    return _(
+        "Antrean pekerjaan sedang tidak tersedia. Laporan tetap tercatat dan akan dibuat "
+        "otomatis begitu antrean pulih."
+    )
+
+
 def _enqueue(job_id: int) -> None:
+    """Hands the job to the broker. When the broker is down the job stays
+    queued with a message saying so; a queued job carrying a message is one
+    the broker never got, and reports.report_tasks.report_jobs_requeue (run
+    by beat) hands it over once the broker is back. Nothing is lost."""
     from reports.report_tasks import report_render
 
     try:
         report_render.delay(job_id)
     except (BrokerError, ConnectionError, OSError):
-        logger.exception("Could not enqueue report job %s", job_id)
+        logger.warning("Report job %s not queued: broker unavailable", job_id, exc_info=True)
         ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-            state=JobState.FAILED,
-            finished_at=timezone.now(),
-            message=_("Antrean pekerjaan sedang tidak tersedia. Silakan coba lagi nanti."),
+            message=queue_unavailable_message()
         )

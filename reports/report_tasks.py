@@ -83,3 +83,25 @@ def _fail(job: ReportJob, message: str) -> str:
         state=JobState.FAILED, finished_at=timezone.now(), message=message
     )
     return JobState.FAILED
+
+
+REQUEUE_BATCH = 200
+
+
+@shared_task(name="reports.report_jobs_requeue", soft_time_limit=60, time_limit=90)
+def report_jobs_requeue() -> int:
+    """Hands the broker the jobs it never got (requested while it was down:
+    queued, with a message). Run by beat every minute; while the broker is
+    still down the first delay() fails and the next run tries again."""
+    ids = list(
+        ReportJob.objects.filter(state=JobState.QUEUED)
+        .exclude(message="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:REQUEUE_BATCH]
+    )
+    for job_id in ids:
+        report_render.delay(job_id)
+        ReportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(message="")
+    if ids:
+        logger.info("Requeued %s report jobs the broker had not received", len(ids))
+    return len(ids)

@@ -79,7 +79,7 @@ def report_list(request, instansi: str, year: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                report_job_request(
+                job = report_job_request(
                     user=request.user,
                     period=period,
                     basis=data["basis"],
@@ -91,10 +91,15 @@ def report_list(request, instansi: str, year: int):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request,
-                    _("Laporan masuk antrean. Berkas dapat diunduh setelah statusnya Selesai."),
-                )
+                job.refresh_from_db(fields=["state", "message"])
+                if job.state == JobState.QUEUED and job.message:
+                    # The broker was down: recorded, and queued once it is back.
+                    messages.warning(request, job.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Laporan masuk antrean. Berkas dapat diunduh setelah statusnya Selesai."),
+                    )
                 return redirect("reports:report_list", instansi=instansi, year=year)
         status = 400
     else:

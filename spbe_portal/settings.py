@@ -146,7 +146,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering must not hang web requests: every
+            # cache use degrades (see assessments.auth, reports.tasks).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -163,17 +169,34 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# Jobs record their outcome in the database (ReportJob, IndexSnapshot), and
+# nothing waits on a task result. Storing none also spares every enqueue a
+# result-channel subscription, which after a Redis outage would fail until
+# the web process restarts.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message whose worker vanished (SIGKILL, lost machine) goes back to the
+# queue once it has been unacknowledged this long (Redis' default is an hour).
+# Keep it above the longest task's time limit (report rendering, 300 s) and
+# countdown, or a slow task would be handed to a second worker while it runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1)
+}
 CELERY_BEAT_SCHEDULE = {
     # Deadline reminders for OPDs with unsubmitted answers (3 days and 1 day).
     "assessments-deadline-reminders": {
         "task": "assessments.tasks.deadline_reminders_send",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Report jobs requested while the broker was down are queued once it is back.
+    "reports-requeue-jobs": {
+        "task": "reports.report_jobs_requeue",
+        "schedule": crontab(minute="*"),
     },
     # Notification e-mails whose enqueueing failed (broker down) are sent later.
     "assessments-notification-emails-sweep": {
