@@ -59,5 +59,6 @@ format: setup
 # spbe_bench) and Redis; rewrites the results in docs/PERFORMANCE.md.
 # Not part of `make test`. BENCH_DURATION is the load test's length in seconds.
 BENCH_DURATION ?= 60
+bench: export SECRET_KEY ?= benchmark-only-secret-key-not-for-production
 bench: messages services
 	$(BIN)/python bench/run.py --duration $(BENCH_DURATION)
