@@ -13,25 +13,23 @@ import re
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
-from rest_framework.parsers import MultiPartParser
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import access, reviewing, services
 from assessments import api_serializers as s
-from assessments.evidence import EvidenceSizeLimitHandler, safe_display_name, too_big_message
 from assessments.models import (
     OPD,
     Answer,
+    AnswerEvent,
     AnswerState,
     Assignment,
     EvaluationPeriod,
-    EvidenceFile,
     PeriodState,
 )
 from spbe_portal.api import COMMON_ERRORS, errors
@@ -81,20 +79,6 @@ class AnswerFilter(django_filters.FilterSet):
     class Meta:
         model = Answer
         fields = ["period", "opd", "indicator", "state", "instansi", "year"]
-
-
-class EvidenceFilter(django_filters.FilterSet):
-    answer = django_filters.UUIDFilter(field_name="answer__public_id")
-    period = django_filters.NumberFilter(field_name="answer__period_id")
-    opd = django_filters.NumberFilter(field_name="answer__opd_id")
-    indicator = django_filters.CharFilter(field_name="answer__indicator__code")
-    withdrawn = django_filters.BooleanFilter(
-        field_name="withdrawn_at", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = EvidenceFile
-        fields = ["answer", "period", "opd", "indicator", "withdrawn"]
 
 
 # --- organisations and periods -----------------------------------------------------
@@ -367,6 +351,47 @@ class AnswerSubmit(APIView):
         )
 
 
+class AnswersSubmitAll(APIView):
+    @extend_schema(
+        tags=[TAG_ANSWERS],
+        operation_id="answers_submit_all",
+        summary=_("Ajukan semua jawaban OPD Anda yang siap dalam satu periode"),
+        request=s.SubmitAllSerializer,
+        responses={200: s.SubmitAllResponse, **errors(*COMMON_ERRORS, 400, 404)},
+    )
+    def post(self, request):
+        payload = s.SubmitAllSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        period = access.get_visible_or_404(
+            access.visible_periods(request.user), pk=payload.validated_data["period"]
+        )
+        if not access.scope_for(request.user).officer_opds:
+            raise services.NotAllowed()
+        result = services.answers_submit_all(user=request.user, period=period)
+        return Response(
+            {
+                "submitted": [a.public_id for a in result.submitted],
+                "not_ready": [a.public_id for a in result.not_ready],
+                "failed": [{"id": a.public_id, "detail": m} for a, m in result.failed],
+            }
+        )
+
+
+@extend_schema(
+    tags=[TAG_ANSWERS],
+    summary=_("Riwayat dan percakapan sebuah jawaban"),
+    responses={200: s.AnswerEventSerializer, **errors(*COMMON_ERRORS, 404)},
+)
+class AnswerEvents(generics.ListAPIView):
+    serializer_class = s.AnswerEventSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return AnswerEvent.objects.none()
+        answer = answer_or_404(self.request.user, self.kwargs["public_id"])
+        return answer.events.select_related("actor").order_by("created_at", "id")
+
+
 # --- reviewer decisions ------------------------------------------------------------
 
 
@@ -469,102 +494,3 @@ class AnswersAcceptBulk(APIView):
             raise _stale(exc) from None
         body = s.AnswerSerializer(accepted, many=True, context={"request": request}).data
         return Response({"accepted": body})
-
-
-# --- evidence ----------------------------------------------------------------------
-
-
-class EvidenceList(generics.ListAPIView):
-    """Evidence files of the answers the user can see; upload adds one file
-    to an answer with the same checks as the portal's upload form."""
-
-    serializer_class = s.EvidenceSerializer
-    filterset_class = EvidenceFilter
-
-    def get_queryset(self):
-        return (
-            access.visible_evidence(self.request.user)
-            .select_related("answer")
-            .order_by("uploaded_at", "id")
-        )
-
-    def get_parsers(self):
-        if getattr(self, "request", None) is not None and self.request.method == "POST":
-            return [MultiPartParser()]
-        return super().get_parsers()
-
-    def initialize_request(self, request, *args, **kwargs):
-        # The size limit must be the first upload handler, before anything
-        # (authentication's CSRF check included) reads the body.
-        if request.method == "POST":
-            request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
-        return super().initialize_request(request, *args, **kwargs)
-
-    @extend_schema(
-        tags=[TAG_EVIDENCE],
-        responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        tags=[TAG_EVIDENCE],
-        summary=_("Unggah satu berkas data dukung untuk sebuah jawaban"),
-        request={"multipart/form-data": s.EvidenceUploadSerializer},
-        responses={201: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 415)},
-    )
-    def post(self, request):
-        data = request.data  # parses the body, through the size-limit handler
-        if getattr(request._request, "evidence_too_big", []):
-            raise exceptions.ValidationError({"file": [too_big_message()]})
-        payload = s.EvidenceUploadSerializer(data=data)
-        payload.is_valid(raise_exception=True)
-        answer = answer_or_404(request.user, payload.validated_data["answer"])
-        evidence = services.evidence_add(
-            answer=answer, user=request.user, uploaded_file=payload.validated_data["file"]
-        )
-        evidence.answer = answer
-        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(
-    tags=[TAG_EVIDENCE], responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 404)}
-)
-class EvidenceDetail(generics.RetrieveAPIView):
-    serializer_class = s.EvidenceSerializer
-    lookup_field = "public_id"
-
-    def get_queryset(self):
-        return access.visible_evidence(self.request.user).select_related("answer")
-
-
-class EvidenceDownload(APIView):
-    @extend_schema(
-        tags=[TAG_EVIDENCE],
-        summary=_("Unduh berkas data dukung"),
-        responses={
-            (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("Isi berkas, dengan tipe aslinya.")
-            ),
-            **errors(*COMMON_ERRORS, 404),
-        },
-    )
-    def get(self, request, public_id):
-        evidence = access.get_visible_or_404(
-            access.visible_evidence(request.user), public_id=public_id
-        )
-        try:
-            handle = evidence.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=safe_display_name(evidence.original_name),
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        # Always an attachment through the API; nothing in it may ever run.
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response

@@ -11,10 +11,12 @@ from assessments import access
 from assessments.models import (
     OPD,
     Answer,
+    AnswerEvent,
     AnswerState,
     Assignment,
     EvaluationPeriod,
     EvidenceFile,
+    EvidenceLink,
     Instansi,
     ReturnReason,
 )
@@ -171,3 +173,54 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    answer = serializers.UUIDField(source="answer.public_id", read_only=True)
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["id", "answer", "url", "note", "added_at", "withdrawn_at"]
+
+
+class EvidenceLinkAddSerializer(serializers.Serializer):
+    answer = serializers.UUIDField()
+    # The service validates the URL (http/https only) and the lengths.
+    url = serializers.CharField(max_length=500)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AnswerEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AnswerEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "kind",
+            "state_before",
+            "state_after",
+            "field",
+            "value_before",
+            "value_after",
+            "reason",
+            "comment",
+        ]
+
+
+class SubmitAllSerializer(serializers.Serializer):
+    period = serializers.IntegerField(min_value=1)
+
+
+class SubmitAllFailure(serializers.Serializer):
+    id = serializers.UUIDField()
+    detail = serializers.CharField()
+
+
+class SubmitAllResponse(serializers.Serializer):
+    submitted = serializers.ListField(child=serializers.UUIDField())
+    not_ready = serializers.ListField(child=serializers.UUIDField())
+    failed = SubmitAllFailure(many=True)

@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
 from assessments import api as assessments_api
+from assessments import api_evidence
 from indicators import api as indicators_api
 from reports import api as reports_api
 
@@ -37,7 +38,13 @@ urlpatterns += [
 urlpatterns += [
     path("answers/", assessments_api.AnswerList.as_view(), name="answer-list"),
     path("answers/accept/", assessments_api.AnswersAcceptBulk.as_view(), name="answer-accept-bulk"),
+    path("answers/submit/", assessments_api.AnswersSubmitAll.as_view(), name="answer-submit-all"),
     path("answers/<uuid:public_id>/", assessments_api.AnswerDetail.as_view(), name="answer-detail"),
+    path(
+        "answers/<uuid:public_id>/events/",
+        assessments_api.AnswerEvents.as_view(),
+        name="answer-events",
+    ),
     path(
         "answers/<uuid:public_id>/submit/",
         assessments_api.AnswerSubmit.as_view(),
@@ -60,18 +67,24 @@ urlpatterns += [
     ),
 ]
 
-# Evidence files.
+# Evidence files and links.
 urlpatterns += [
-    path("evidence/", assessments_api.EvidenceList.as_view(), name="evidence-list"),
+    path("evidence/", api_evidence.EvidenceList.as_view(), name="evidence-list"),
     path(
         "evidence/<uuid:public_id>/",
-        assessments_api.EvidenceDetail.as_view(),
+        api_evidence.EvidenceDetail.as_view(),
         name="evidence-detail",
     ),
     path(
         "evidence/<uuid:public_id>/download/",
-        assessments_api.EvidenceDownload.as_view(),
+        api_evidence.EvidenceDownload.as_view(),
         name="evidence-download",
+    ),
+    path("evidence-links/", api_evidence.EvidenceLinkList.as_view(), name="evidence-link-list"),
+    path(
+        "evidence-links/<uuid:public_id>/",
+        api_evidence.EvidenceLinkDetail.as_view(),
+        name="evidence-link-detail",
     ),
 ]
 

@@ -297,7 +297,14 @@ def api_world(db, evidence_storage):
     from django.utils import timezone
 
     from assessments.api_auth import api_token_create
-    from assessments.models import Answer, AnswerState, EvidenceFile, Membership, Role
+    from assessments.models import (
+        Answer,
+        AnswerState,
+        EvidenceFile,
+        EvidenceLink,
+        Membership,
+        Role,
+    )
     from assessments.services import answers_ensure
     from reports.models import IndexSnapshot, JobState, ReportJob
     from tests.factories import (
@@ -351,6 +358,9 @@ def api_world(db, evidence_storage):
     )
     evidence.file.save("evidence", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    link = EvidenceLink.objects.create(
+        answer=draft, url="https://kaltimprov.go.id/", note="akun uji", added_by=officer
+    )
     snapshot = IndexSnapshot.objects.create(
         period=period,
         basis="self",
@@ -384,6 +394,7 @@ def api_world(db, evidence_storage):
         other_answer=answers[other_asg.indicator_id],
         draft_assignment=draft_asg,
         evidence=evidence,
+        link=link,
         snapshot=snapshot,
         job=job,
         people=people,

@@ -222,3 +222,34 @@ def test_list_is_paginated_and_its_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         body = client.get(reverse("api:answer-list"), {"page_size": 20}).json()
     assert body["count"] == 32 and len(body["results"]) == 20 and body["next"]
+
+
+def test_submit_all_submits_what_is_ready_and_names_the_rest(api_world, api_as):
+    from tests.factories import AnswerFactory
+
+    empty = AnswerFactory(period=api_world.period, opd=api_world.opd)
+    response = api_as("officer").post(
+        reverse("api:answer-submit-all"), {"period": api_world.period.id}, format="json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["submitted"] == [str(api_world.draft.public_id)]
+    assert body["not_ready"] == [str(empty.public_id)] and body["failed"] == []
+    assert Answer.objects.get(pk=api_world.draft.pk).state == AnswerState.SUBMITTED
+
+
+def test_events_give_the_answers_thread(api_world, api_as):
+    answer = api_world.submitted
+    api_as("reviewer").post(
+        reverse("api:answer-return", args=[answer.public_id]),
+        {"reason": "evidence_wrong", "comment": "SK kedaluwarsa."},
+        format="json",
+    )
+    body = api_as("officer").get(reverse("api:answer-events", args=[answer.public_id])).json()
+    last = body["results"][-1]
+    assert (last["kind"], last["reason"], last["comment"]) == (
+        "returned",
+        "evidence_wrong",
+        "SK kedaluwarsa.",
+    )
+    assert last["actor"] == api_world.people["reviewer"].username

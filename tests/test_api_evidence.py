@@ -101,3 +101,34 @@ def test_download_streams_the_file_as_an_attachment(api_world, api_as):
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_withdraw_keeps_the_file_and_records_it(api_world, api_as):
+    url = reverse("api:evidence-detail", args=[api_world.evidence.public_id])
+    response = api_as("officer").delete(url)
+    assert response.status_code == 200 and response.json()["withdrawn_at"]
+    evidence = EvidenceFile.objects.get(pk=api_world.evidence.pk)
+    assert evidence.withdrawn_at is not None and evidence.file.storage.exists(evidence.file.name)
+    assert AnswerEvent.objects.filter(
+        answer=api_world.draft, kind=EventKind.EVIDENCE_WITHDRAWN
+    ).exists()
+    assert api_as("officer").delete(url).status_code == 400  # already withdrawn
+
+
+def test_links_are_added_validated_and_withdrawn(api_world, api_as):
+    client = api_as("officer")
+    url = reverse("api:evidence-link-list")
+    answer = str(api_world.draft.public_id)
+    bad = client.post(url, {"answer": answer, "url": "javascript:alert(1)"}, format="json")
+    assert bad.status_code == 400
+    added = client.post(
+        url,
+        {"answer": answer, "url": "https://sso.kaltimprov.go.id/", "note": "akun uji"},
+        format="json",
+    )
+    assert added.status_code == 201, added.content
+    link_id = added.json()["id"]
+    assert client.get(url, {"answer": answer}).json()["count"] == 2
+    withdrawn = client.delete(reverse("api:evidence-link-detail", args=[link_id]))
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
+    assert client.get(url, {"answer": answer, "withdrawn": "false"}).json()["count"] == 1

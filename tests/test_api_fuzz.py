@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from assessments.api_auth import api_token_create
-from assessments.models import OPD, Answer, EvaluationPeriod, EvidenceFile, User
+from assessments.models import OPD, Answer, EvaluationPeriod, EvidenceFile, EvidenceLink, User
 from reports.models import IndexSnapshot, ReportJob
 from spbe_portal.celery import app
 
@@ -81,6 +81,9 @@ def real_ids(officer) -> dict[str, dict]:
     )
     evidence.file.save("evidence", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    link = EvidenceLink.objects.create(
+        answer=answer, url="https://kaltimprov.go.id/", added_by=officer
+    )
     job = ReportJob.objects.create(
         period=period, basis="self", kind="opd", opd=answer.opd, format="pdf"
     )
@@ -91,6 +94,7 @@ def real_ids(officer) -> dict[str, dict]:
         "/api/v1/periods/": {"id": period.pk},
         "/api/v1/answers/": {"public_id": str(answer.public_id)},
         "/api/v1/evidence/": {"public_id": str(evidence.public_id)},
+        "/api/v1/evidence-links/": {"public_id": str(link.public_id)},
         "/api/v1/snapshots/": {"id": IndexSnapshot.objects.first().pk},
         "/api/v1/report-jobs/": {"public_id": str(job.public_id)},
     }

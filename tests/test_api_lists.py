@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assignment, EvidenceFile
+from assessments.models import Answer, Assignment, EvidenceFile, EvidenceLink
 from reports.models import IndexSnapshot, ReportJob
 from tests.factories import (
     AssignmentFactory,
@@ -23,6 +23,7 @@ LISTS = [
     ("api:assignment-list", "officer"),
     ("api:answer-list", "officer"),
     ("api:evidence-list", "officer"),
+    ("api:evidence-link-list", "officer"),
     ("api:snapshot-list", "leadership"),
     ("api:report-job-list", "officer"),
 ]
@@ -47,6 +48,9 @@ def grow(world, n=5):
         )
         evidence.file.save("evidence", ContentFile(b"%"), save=False)
         evidence.save()
+        EvidenceLink.objects.create(
+            answer=answer, url="https://example.org/", added_by=world.people["officer"]
+        )
         period = EvaluationPeriodFactory(instansi=world.instansi, framework=world.framework)
         IndexSnapshot.objects.create(
             period=period,
