@@ -6,6 +6,7 @@ under var/ and Celery tasks executed in-process. DATABASE_URL switches to
 PostgreSQL (psycopg 3) and REDIS_URL to a Redis broker served by real workers.
 """
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -127,11 +128,27 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Evidence and reports are private: they live outside any served path and are
 # only streamed by views that check access, so there is no MEDIA_URL.
 PRIVATE_FILES_ROOT = VAR_DIR / "files"
+# Files go through Django's storage API only, so another backend is a matter
+# of configuration: e.g. FILES_STORAGE_BACKEND=storages.backends.s3.S3Storage
+# with FILES_STORAGE_OPTIONS='{"bucket_name": "spbe", "endpoint_url": "..."}'
+# (django-storages installed) for an S3-compatible store shared by all nodes.
+FILES_STORAGE_BACKEND = env_str(
+    "FILES_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+try:
+    FILES_STORAGE_OPTIONS = json.loads(env_str("FILES_STORAGE_OPTIONS", "") or "null")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"FILES_STORAGE_OPTIONS is not valid JSON: {exc}") from None
+if FILES_STORAGE_OPTIONS is None:
+    FILES_STORAGE_OPTIONS = (
+        {"location": PRIVATE_FILES_ROOT, "base_url": None}
+        if FILES_STORAGE_BACKEND.endswith("FileSystemStorage")
+        else {}
+    )
+if not isinstance(FILES_STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("FILES_STORAGE_OPTIONS must be a JSON object.")
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
-    },
+    "default": {"BACKEND": FILES_STORAGE_BACKEND, "OPTIONS": FILES_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
