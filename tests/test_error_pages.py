@@ -47,7 +47,7 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def production_like(settings):
     settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
     # The staticfiles storage of a production build needs a manifest; the
     # plain one gives the same URLs for these pages.
     settings.STORAGES = {
@@ -154,3 +154,20 @@ def test_english_visitors_get_the_translation(client, settings):
     client.raise_request_exception = False
     assert "Page not found" in text(client.get("/tidak-ada-halaman-ini/"))
     assert "Server error" in text(client.get("/uji/500/"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_error_pages_in_a_browser_fit_the_screen_under_the_csp(page, screenshot):
+    for address, status, heading in [
+        ("/tidak-ada-halaman-ini/", 404, "Halaman tidak ditemukan"),
+        ("/uji/500/", 500, "Terjadi kesalahan pada server"),
+        ("/uji/400/", 400, "Permintaan tidak valid"),
+    ]:
+        response = page.goto(address)
+        assert response.status == status
+        assert page.get_by_role("heading", name=heading).is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        # The stylesheet loaded: Bootstrap's navbar has its colour.
+        assert page.locator("nav.navbar").evaluate("e => getComputedStyle(e).display") == "flex"
+        screenshot(f"error-{status}")
