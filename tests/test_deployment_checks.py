@@ -275,3 +275,30 @@ def test_logout_ends_the_session_on_the_server(client, victim):
     key = client.session.session_key
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_signing_in_works_and_is_throttled_while_the_cache_is_down(client, victim, monkeypatch):
+    """Redis away: failures are counted in the process instead of failing the
+    login page with a 500."""
+    import redis
+
+    from assessments import auth
+
+    class DownCache:
+        def __getattr__(self, name):
+            def down(*args, **kwargs):
+                raise redis.ConnectionError("Connection refused")
+
+            return down
+
+    monkeypatch.setattr(auth, "cache", DownCache())
+    try:
+        assert login(client, victim.username, PASSWORD).status_code == 302
+        client.logout()
+        for _attempt in range(MAX_FAILURES):
+            assert login(client, victim.username, "salah-sandi").status_code == 200
+        assert (
+            "Terlalu banyak percobaan" in login(client, victim.username, PASSWORD).content.decode()
+        )
+    finally:
+        auth._fallback.clear()

@@ -28,7 +28,7 @@ from reports.models import JobState, ReportJob
 from tests.conftest import wait_until
 from tests.factories import PASSWORD, officer_of, role_in
 
-pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
@@ -40,15 +40,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"], safe="")
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 class RedisServer:
@@ -102,7 +99,7 @@ class Worker:
             command += ["--include", "tests.job_fault_hooks"]
         full_env = {
             **os.environ,
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": worker_database_url(),
             "REDIS_URL": broker_url,
             # Redelivery of a lost worker's message after 5 s instead of 10 min.
             "CELERY_VISIBILITY_TIMEOUT": "5",
@@ -195,6 +192,8 @@ def finished(job_id):
 # --- a worker killed half way ----------------------------------------------------------
 
 
+@pytest.mark.worker
+@pytest.mark.slow
 def test_report_completes_after_its_worker_is_killed_mid_render(
     private_redis, kaltim2024, tmp_path
 ):
@@ -239,6 +238,8 @@ def test_report_completes_after_its_worker_is_killed_mid_render(
 # --- Redis away and back ---------------------------------------------------------------
 
 
+@pytest.mark.worker
+@pytest.mark.slow
 def test_web_serves_while_redis_is_down_and_queued_work_resumes(
     private_redis, kaltim2024, tmp_path, client
 ):
@@ -315,3 +316,63 @@ def test_web_serves_while_redis_is_down_and_queued_work_resumes(
         worker.stop()
         for job in ReportJob.objects.exclude(file=""):
             job.file.delete(save=False)
+
+
+# --- the requeue sweep on its own (no processes) -----------------------------------------
+
+
+@pytest.fixture
+def jobs_in_every_state(kaltim2024):
+    leader = role_in(kaltim2024.instansi, Role.LEADERSHIP)
+
+    def job(state, message=""):
+        return ReportJob.objects.create(
+            period=kaltim2024.period,
+            basis="final",
+            kind="instansi",
+            format="xlsx",
+            requested_by=leader,
+            state=state,
+            message=message,
+        )
+
+    return {
+        "never_queued": job(JobState.QUEUED, "Antrean pekerjaan sedang tidak tersedia."),
+        "queued": job(JobState.QUEUED),
+        "running": job(JobState.RUNNING),
+        "failed": job(JobState.FAILED, "Laporan gagal dibuat."),
+        "done": job(JobState.DONE),
+    }
+
+
+def test_requeue_hands_over_only_jobs_the_broker_never_got(jobs_in_every_state, monkeypatch):
+    from reports import report_tasks
+
+    sent = []
+    monkeypatch.setattr(report_tasks.report_render, "delay", sent.append)
+    assert report_tasks.report_jobs_requeue() == 1
+    never_queued = jobs_in_every_state["never_queued"]
+    assert sent == [never_queued.pk]
+    never_queued.refresh_from_db()
+    assert never_queued.state == JobState.QUEUED and never_queued.message == ""
+    assert job_state(jobs_in_every_state["failed"].pk).message == "Laporan gagal dibuat."
+    assert report_tasks.report_jobs_requeue() == 0  # handed over once
+
+
+def test_requeue_keeps_the_mark_while_the_broker_is_still_down(jobs_in_every_state, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from reports import report_tasks
+
+    def down(job_id):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(report_tasks.report_render, "delay", down)
+    with pytest.raises(OperationalError):
+        report_tasks.report_jobs_requeue()
+    assert job_state(jobs_in_every_state["never_queued"].pk).message
+
+
+def test_requeue_runs_every_minute_from_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-requeue-jobs"]
+    assert entry["task"] == "reports.report_jobs_requeue"
