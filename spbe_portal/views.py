@@ -1,5 +1,7 @@
 """Operational endpoints for load balancers and monitoring."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -22,6 +24,14 @@ def readyz(request):
         checks["database"] = "ok"
     except Exception as exc:  # any failure means not ready; say which
         checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.REDIS_URL:
+        # Broker and cache share REDIS_URL; a failure is reported for
+        # monitoring, and report requests wait in the database meanwhile.
+        try:
+            cache.get("readyz-probe")
+            checks["redis"] = "ok"
+        except Exception as exc:  # the client's connection and timeout errors
+            checks["redis"] = f"error: {exc.__class__.__name__}"
     ready = checks["database"] == "ok"
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503

@@ -302,3 +302,46 @@ def test_signing_in_works_and_is_throttled_while_the_cache_is_down(client, victi
         )
     finally:
         auth._fallback.clear()
+
+
+# --- monitoring endpoints ------------------------------------------------------------------
+
+
+def test_healthz_and_readyz_answer_without_a_session(client, db):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ok" and ready.json()["database"] == "ok"
+    assert "no-cache" in ready["Cache-Control"] or "max-age=0" in ready["Cache-Control"]
+
+
+def test_readyz_reports_redis_but_stays_ready_without_it(client, db, settings, monkeypatch):
+    import redis
+
+    from spbe_portal import views
+
+    class DownCache:
+        def get(self, *args, **kwargs):
+            raise redis.ConnectionError("Connection refused")
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    monkeypatch.setattr(views, "cache", DownCache())
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "error: ConnectionError"}
+
+
+def test_readyz_is_503_without_the_database(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    from spbe_portal import views
+
+    class NoDatabase:
+        def cursor(self):
+            raise OperationalError("could not connect")
+
+    monkeypatch.setattr(views, "connection", NoDatabase())
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["database"] == "error: OperationalError"
