@@ -83,3 +83,11 @@ def test_password_change_from_the_profile(client):
 def test_anonymous_cannot_open_password_change(client):
     response = client.get("/accounts/password_change/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_language_can_be_chosen_before_signing_in(client):
+    html = body(client.get("/accounts/login/"))
+    assert '<label class="visually-hidden" for="lang-select">' in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert client.cookies["django_language"].value == "en"
