@@ -15,6 +15,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics
@@ -37,7 +38,6 @@ from spbe_portal.api import COMMON_ERRORS, errors
 TAG_ORG = "organisasi"
 TAG_ANSWERS = "jawaban"
 TAG_REVIEW = "verifikasi"
-TAG_EVIDENCE = "data dukung"
 
 
 # --- filters -----------------------------------------------------------------------
@@ -185,21 +185,23 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description=_('ETag jawaban yang terakhir dibaca (mis. "3"); wajib untuk perubahan.'),
+    description=_lazy('ETag jawaban yang terakhir dibaca (mis. "3"); wajib untuk perubahan.'),
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description=_("ETag jawaban yang dinilai; keputusan ditolak (412) bila jawaban telah berubah."),
+    description=_lazy(
+        "ETag jawaban yang dinilai; keputusan ditolak (412) bila jawaban telah berubah."
+    ),
 )
 ETAG_HEADER = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200],
-    description=_("Versi jawaban, untuk header If-Match pada perubahan berikutnya."),
+    description=_lazy("Versi jawaban, untuk header If-Match pada perubahan berikutnya."),
 )
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -291,7 +293,7 @@ class AnswerDetail(APIView):
 
     @extend_schema(
         tags=[TAG_ANSWERS],
-        summary=_("Simpan tingkat usulan dan penjelasan (draf)"),
+        summary=_lazy("Simpan tingkat usulan dan penjelasan (draf)"),
         parameters=[IF_MATCH, ETAG_HEADER],
         request=s.AnswerUpdateSerializer,
         responses={
@@ -326,7 +328,7 @@ class AnswerDetail(APIView):
 class AnswerSubmit(APIView):
     @extend_schema(
         tags=[TAG_ANSWERS],
-        summary=_("Ajukan jawaban untuk diverifikasi"),
+        summary=_lazy("Ajukan jawaban untuk diverifikasi"),
         parameters=[IF_MATCH, ETAG_HEADER],
         request=None,
         responses={
@@ -355,7 +357,7 @@ class AnswersSubmitAll(APIView):
     @extend_schema(
         tags=[TAG_ANSWERS],
         operation_id="answers_submit_all",
-        summary=_("Ajukan semua jawaban OPD Anda yang siap dalam satu periode"),
+        summary=_lazy("Ajukan semua jawaban OPD Anda yang siap dalam satu periode"),
         request=s.SubmitAllSerializer,
         responses={200: s.SubmitAllResponse, **errors(*COMMON_ERRORS, 400, 404)},
     )
@@ -379,7 +381,7 @@ class AnswersSubmitAll(APIView):
 
 @extend_schema(
     tags=[TAG_ANSWERS],
-    summary=_("Riwayat dan percakapan sebuah jawaban"),
+    summary=_lazy("Riwayat dan percakapan sebuah jawaban"),
     responses={200: s.AnswerEventSerializer, **errors(*COMMON_ERRORS, 404)},
 )
 class AnswerEvents(generics.ListAPIView):
@@ -432,7 +434,7 @@ class _Decision(APIView):
 class AnswerAccept(_Decision):
     payload_class = s.AcceptSerializer
 
-    @_decision_schema(_("Terima tingkat usulan"), s.AcceptSerializer)
+    @_decision_schema(_lazy("Terima tingkat usulan"), s.AcceptSerializer)
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -443,7 +445,7 @@ class AnswerAccept(_Decision):
 class AnswerAdjust(_Decision):
     payload_class = s.AdjustSerializer
 
-    @_decision_schema(_("Validasi pada tingkat lain, dengan justifikasi"), s.AdjustSerializer)
+    @_decision_schema(_lazy("Validasi pada tingkat lain, dengan justifikasi"), s.AdjustSerializer)
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -456,7 +458,7 @@ class AnswerAdjust(_Decision):
 class AnswerReturn(_Decision):
     payload_class = s.ReturnSerializer
 
-    @_decision_schema(_("Kembalikan untuk perbaikan, dengan alasan"), s.ReturnSerializer)
+    @_decision_schema(_lazy("Kembalikan untuk perbaikan, dengan alasan"), s.ReturnSerializer)
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -470,7 +472,7 @@ class AnswersAcceptBulk(APIView):
     @extend_schema(
         tags=[TAG_REVIEW],
         operation_id="answers_accept_bulk",
-        summary=_("Terima beberapa jawaban sekaligus (semua atau tidak sama sekali)"),
+        summary=_lazy("Terima beberapa jawaban sekaligus (semua atau tidak sama sekali)"),
         request=s.BulkAcceptSerializer,
         responses={200: s.BulkAcceptResponse, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )

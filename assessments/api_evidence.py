@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.http import FileResponse, Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -76,7 +76,7 @@ class EvidenceList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_("Unggah satu berkas data dukung untuk sebuah jawaban"),
+        summary=_lazy("Unggah satu berkas data dukung untuk sebuah jawaban"),
         request={"multipart/form-data": s.EvidenceUploadSerializer},
         responses={201: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 415)},
     )
@@ -97,10 +97,10 @@ class EvidenceList(generics.ListAPIView):
 class EvidenceDownload(APIView):
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_("Unduh berkas data dukung"),
+        summary=_lazy("Unduh berkas data dukung"),
         responses={
             (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("Isi berkas, dengan tipe aslinya.")
+                OpenApiTypes.BINARY, description=_lazy("Isi berkas, dengan tipe aslinya.")
             ),
             **errors(*COMMON_ERRORS, 404),
         },
@@ -144,7 +144,7 @@ class EvidenceDetail(generics.RetrieveAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_("Tarik berkas data dukung (tetap tersimpan untuk riwayat)"),
+        summary=_lazy("Tarik berkas data dukung (tetap tersimpan untuk riwayat)"),
         responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )
     def delete(self, request, public_id):
@@ -195,7 +195,7 @@ class EvidenceLinkList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_("Tambah tautan data dukung"),
+        summary=_lazy("Tambah tautan data dukung"),
         request=s.EvidenceLinkAddSerializer,
         responses={201: s.EvidenceLinkSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )
@@ -227,7 +227,7 @@ class EvidenceLinkDetail(generics.RetrieveAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_("Tarik tautan data dukung"),
+        summary=_lazy("Tarik tautan data dukung"),
         responses={200: s.EvidenceLinkSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )
     def delete(self, request, public_id):

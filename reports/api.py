@@ -134,7 +134,7 @@ class SnapshotDetail(generics.RetrieveAPIView):
 class PeriodRecompute(APIView):
     @extend_schema(
         tags=[TAG_RESULTS],
-        summary=_("Minta perhitungan ulang potret indeks periode"),
+        summary=_lazy("Minta perhitungan ulang potret indeks periode"),
         request=None,
         responses={202: MessageSerializer, **errors(*COMMON_ERRORS, 404, 503)},
     )
@@ -203,7 +203,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description=_(
+    description=_lazy(
         "Kunci unik pilihan klien (maks. 100 karakter): permintaan ulang dengan kunci yang sama "
         "mengembalikan pekerjaan yang sama (200), bukan membuat yang baru."
     ),
@@ -223,7 +223,7 @@ class ReportJobList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_REPORTS],
-        summary=_("Pekerjaan laporan yang dapat dilihat pengguna"),
+        summary=_lazy("Pekerjaan laporan yang dapat dilihat pengguna"),
         responses={200: ReportJobSerializer, **errors(*COMMON_ERRORS, 400, 404)},
     )
     def get(self, request, *args, **kwargs):
@@ -231,11 +231,13 @@ class ReportJobList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_REPORTS],
-        summary=_("Minta laporan (PDF/XLSX); dibuat di latar belakang"),
+        summary=_lazy("Minta laporan (PDF/XLSX); dibuat di latar belakang"),
         parameters=[IDEMPOTENCY_KEY],
         request=ReportJobRequestSerializer,
         responses={
-            200: OpenApiResponse(ReportJobSerializer, description=_("Pekerjaan yang sudah ada")),
+            200: OpenApiResponse(
+                ReportJobSerializer, description=_lazy("Pekerjaan yang sudah ada")
+            ),
             201: ReportJobSerializer,
             **errors(*COMMON_ERRORS, 400, 404),
         },
@@ -291,13 +293,13 @@ class ReportJobDetail(generics.RetrieveAPIView):
 class ReportJobDownload(APIView):
     @extend_schema(
         tags=[TAG_REPORTS],
-        summary=_("Unduh berkas laporan yang sudah selesai"),
+        summary=_lazy("Unduh berkas laporan yang sudah selesai"),
         responses={
             (200, CONTENT_TYPES[ReportFormat.PDF]): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("Berkas PDF.")
+                OpenApiTypes.BINARY, description=_lazy("Berkas PDF.")
             ),
             (200, CONTENT_TYPES[ReportFormat.XLSX]): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("Berkas XLSX.")
+                OpenApiTypes.BINARY, description=_lazy("Berkas XLSX.")
             ),
             **errors(*COMMON_ERRORS, 404, 409),
         },
