@@ -116,3 +116,16 @@ def test_an_inactive_users_token_is_refused(user):
 def test_command_refuses_an_unknown_user():
     with pytest.raises(CommandError):
         call_command("create_api_token", "tidak-ada", stdout=io.StringIO())
+
+
+def test_the_browser_session_works_and_its_writes_need_csrf(user):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    assert browser.get(reverse("api:period-list")).status_code == 200
+    response = browser.post(
+        reverse("api:calculator"), {"framework": "x", "levels": {}}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
