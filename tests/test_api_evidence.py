@@ -132,3 +132,24 @@ def test_links_are_added_validated_and_withdrawn(api_world, api_as):
     withdrawn = client.delete(reverse("api:evidence-link-detail", args=[link_id]))
     assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
     assert client.get(url, {"answer": answer, "withdrawn": "false"}).json()["count"] == 1
+
+
+def test_a_contributing_opd_adds_evidence_but_does_not_edit_the_answer(api_world, api_as):
+    from assessments.api_auth import api_token_create
+    from tests.factories import officer_of
+
+    api_world.draft_assignment.contributors.add(api_world.other_opd)
+    contributor = api_as(None)
+    raw = api_token_create(user=officer_of(api_world.other_opd), name="uji")[1]
+    contributor.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    answer = api_world.draft
+    seen = contributor.get(reverse("api:answer-detail", args=[answer.public_id]))
+    assert seen.status_code == 200 and seen.json()["editable"] is False
+    patch = contributor.patch(
+        reverse("api:answer-detail", args=[answer.public_id]),
+        {"proposed_level": 1},
+        format="json",
+        HTTP_IF_MATCH=f'"{answer.version}"',
+    )
+    assert patch.status_code == 403
+    assert post(contributor, answer, "dukungan.pdf", PDF).status_code == 201
