@@ -110,6 +110,8 @@ def review_queue(request):
             "query": query.urlencode(),
             "here": request.get_full_path(),
             "can_decide": period is not None and period.accepts_reviews(),
+            # Item mode: each answer's level comes from its items, never in bulk.
+            "item_mode": period is not None and items.uses_items(period.framework),
             "state_summary": [
                 (value, label, state_counts.get(value, 0)) for value, label in AnswerState.choices
             ],

@@ -130,8 +130,8 @@ def load_verdict(load: dict, nproc: int) -> str:
         return "met"
     busy = load["throughput_rps"] * load["server_cpu_ms_per_request"] / 1000 / nproc
     return (
-        f"**missed** in wall time: the web processes needed {busy:.0%} of the CPUs, the rest "
-        f"of the load average ({load['load_average_at_start']}) is other work on the machine"
+        f"**missed** in wall time: the gunicorn workers used {busy:.0%} of the CPUs; the load "
+        f"average ({load['load_average_at_start']}) is mostly other work on the machine"
     )
 
 
@@ -154,7 +154,7 @@ def table(results: dict) -> str:
         "|---|---|---|---|---|",
         f"| 2 | Recompute all snapshots of {snap['year']} ({snap['periods']} periods x 3 bases "
         f"= {snap['snapshots']}) | ≤ 1 s; queries not growing with instansi | "
-        f"{snap['seconds_median']} s (best {snap['seconds_best']} s, Python CPU "
+        f"{snap['seconds_median']} s (best {snap['seconds_best']} s; CPU, Python + PostgreSQL, "
         f"{snap['cpu_median']} s); {snap['queries']} queries "
         f"at {snap['periods']} instansi, {snap['queries_at_tenth']} at {snap['periods_at_tenth']}; "
         f"unchanged inputs: {snap['unchanged_seconds']} s, nothing written | "

@@ -418,3 +418,10 @@ def test_save_service_refuses_a_level_the_items_do_not_support(world):
         answer=answer, user=world.officer, level=None, explanation="x", expected_version=1
     )
     assert saved.proposed_level == 0
+
+
+def test_review_queue_has_no_bulk_accept_in_item_mode(client, world):
+    _submitted_with(client, world, [1])
+    page = client.get(reverse("review:queue")).content.decode()
+    assert 'name="selected"' not in page
+    assert "dinilai per butir bukti" in page
