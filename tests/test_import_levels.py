@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from assessments.level_import import LevelFileError, levels_import, levels_read
@@ -26,6 +27,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    """The messages are asserted in the source language, whatever another test left active."""
+    with translation.override("id"):
+        yield
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from pypdf import PdfReader
 
 from assessments import demo_data
@@ -32,6 +33,14 @@ from indicators.models import FrameworkVersion
 from reports.models import IndexSnapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    """The messages are asserted in the source language, whatever another test left active."""
+    with translation.override("id"):
+        yield
+
 
 PASSWORD = "sandi-demo-uji-9"
 COUNTED = (Instansi, OPD, User, Membership, EvaluationPeriod, Assignment, Answer, AnswerEvent,
