@@ -54,8 +54,8 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def token_user(raw: str):
-    """The active user a token belongs to, or None."""
+def token_user(raw: str) -> tuple | None:
+    """(user, token) for an active token of an active user, else None."""
     if len(raw) < ApiToken.PREFIX_LENGTH:
         return None
     wanted = token_hash(raw)
