@@ -44,6 +44,9 @@ class ReviewFilterForm(forms.Form):
             self.fields["opd"].queryset = OPD.objects.filter(instansi_id=period.instansi_id)
             self.fields["domain"].queryset = Domain.objects.filter(framework_id=period.framework_id)
             self.fields["aspect"].queryset = Aspect.objects.filter(framework_id=period.framework_id)
+            if not self.fields["domain"].queryset.exists():
+                # Pemdi 2026 has no domain level: no empty filter to puzzle over.
+                del self.fields["domain"]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

@@ -425,3 +425,10 @@ def test_review_queue_has_no_bulk_accept_in_item_mode(client, world):
     page = client.get(reverse("review:queue")).content.decode()
     assert 'name="selected"' not in page
     assert "dinilai per butir bukti" in page
+
+
+def test_review_filter_has_no_domain_select_without_domains(client, world):
+    client.force_login(world.reviewer)
+    page = client.get(reverse("review:queue")).content.decode()
+    assert 'name="domain"' not in page
+    assert 'name="aspect"' in page
