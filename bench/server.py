@@ -219,7 +219,9 @@ def load_test(server, *, users: int, duration: float, think: tuple[float, float]
         # Spread the first saves over one think time, then think between saves.
         pause, n = rng.uniform(0, think[1]), 0
         while True:
-            time.sleep(pause)
+            # No sleeping past the window: its length is what throughput is
+            # divided by.
+            time.sleep(max(0.0, min(pause, window["stop_at"] - time.monotonic())))
             pause = rng.uniform(*think)
             if time.monotonic() >= window["stop_at"]:
                 return
