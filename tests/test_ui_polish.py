@@ -59,3 +59,37 @@ def test_my_indicators_counts_files_and_links_separately(client, officer_world):
     client.force_login(w.officer)
     html = client.get("/indikator-saya/").content.decode()
     assert "0 berkas · 1 tautan" in html
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_choosing_by_keyboard_needs_enter_pointer_acts_at_once(page, kaltim2024, settings):
+    """Arrow keys on a select that acts on choice only move through it; Enter
+    acts. Checked on the language choice and the dashboard's period picker."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
+    from assessments.models import Role
+    from tests.factories import PASSWORD, EvaluationPeriodFactory, role_in
+
+    page.goto("/accounts/login/")
+    page.focus("#lang-select")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert page.get_attribute("html", "lang") == "id" and "/accounts/login/" in page.url
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.select_option("#lang-select", "id")  # a pointer-like choice acts at once
+    page.wait_for_function("document.documentElement.lang === 'id'")
+
+    EvaluationPeriodFactory(instansi=kaltim2024.instansi, framework=kaltim2024.period.framework)
+    leader = role_in(kaltim2024.instansi, Role.LEADERSHIP)
+    page.get_by_label("Nama pengguna atau e-mail").fill(leader.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+    page.goto("/results/kaltim/2024/")
+    page.focus("#period-select")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/results/kaltim/2024/")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: "/results/kaltim/2024/" not in u)

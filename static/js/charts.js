@@ -92,7 +92,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     drawAll(document);
     document.querySelectorAll("select[data-navigate-on-change]").forEach((select) => {
-      select.addEventListener("change", () => {
+      window.spbeOnChoice(select, () => {
         if (select.value) window.location.assign(select.value);
       });
     });
