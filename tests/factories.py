@@ -24,8 +24,17 @@ from indicators.models import Aspect, FrameworkVersion, Indicator, LevelCriterio
 PASSWORD = "sandi-uji-123"
 
 
-@cache
 def _hashed(raw: str) -> str:
+    # Keyed by the configured hashers: a hash cached while one test module
+    # ran with a fast MD5-only setting must not be reused where MD5 is not
+    # accepted (and the other way round), or browser logins fail by order.
+    from django.conf import settings
+
+    return _hashed_with(raw, tuple(settings.PASSWORD_HASHERS))
+
+
+@cache
+def _hashed_with(raw: str, hashers: tuple) -> str:
     return make_password(raw)
 
 

@@ -48,12 +48,7 @@ def journey(spbe2020, evidence_storage, celery_eager, settings):
         role_in,
     )
 
-    # tests.factories hashes its password once per run with whichever hasher
-    # was configured then; accept both the default and the fast test one.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     # Login throttling counts in the cache; a private one keeps other test
     # runs sharing the Redis database from locking these users out.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
