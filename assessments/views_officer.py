@@ -45,6 +45,7 @@ FIELD_LABELS = {
     "state": _lazy("Status"),
     "evidence_file": _lazy("Berkas data dukung"),
     "evidence_link": _lazy("Tautan data dukung"),
+    "evidence_item": _lazy("Butir bukti"),
 }
 CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
 DONE_STATES = (AnswerState.SUBMITTED, AnswerState.VALIDATED)

@@ -432,3 +432,10 @@ def test_review_filter_has_no_domain_select_without_domains(client, world):
     page = client.get(reverse("review:queue")).content.decode()
     assert 'name="domain"' not in page
     assert 'name="aspect"' in page
+
+
+def test_review_thread_names_the_item_field(client, world):
+    answer = _submitted_with(client, world, [1])
+    _decide(client, answer, _main(answer, 1), "accept")
+    page = client.get(reverse("review:detail", args=[answer.public_id])).content.decode()
+    assert "Butir bukti: Tingkat 1: Menunggu penilaian → Tingkat 1: Diterima" in page

@@ -1,5 +1,6 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 from assessments import access
 from assessments.models import Answer, AnswerState
@@ -15,13 +16,21 @@ def state_label(value):
     return _STATE_LABELS.get(value, value)
 
 
+# Event fields that are not Answer columns.
+EVENT_FIELDS = {
+    "evidence_file": _("Berkas data dukung"),
+    "evidence_link": _("Tautan data dukung"),
+    "evidence_item": _("Butir bukti"),
+}
+
+
 @register.filter
 def answer_field_label(name):
     """The verbose name of an Answer field named in an event."""
     try:
         return Answer._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
-        return name
+        return EVENT_FIELDS.get(name, name)
 
 
 @register.filter
