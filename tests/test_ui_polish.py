@@ -93,3 +93,32 @@ def test_choosing_by_keyboard_needs_enter_pointer_acts_at_once(page, kaltim2024,
     assert page.url.endswith("/results/kaltim/2024/")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda u: "/results/kaltim/2024/" not in u)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_session_during_an_htmx_update_says_so(page, kaltim2024, settings):
+    """The planner's what-if is fetched by htmx; after the session ends the
+    fragment would be the login page. The page keeps its content and says
+    what happened, with a link back that returns here."""
+    from assessments.models import Role
+    from tests.factories import PASSWORD, role_in
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    leader = role_in(kaltim2024.instansi, Role.LEADERSHIP)
+    page.goto("/accounts/login/?next=/results/kaltim/2024/planner/")
+    page.get_by_label("Nama pengguna atau e-mail").fill(leader.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/planner/")
+    before = page.locator("#what-if-result").inner_html()
+
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_label("47. ", exact=False).select_option("5")
+    notice = page.locator("#fragment-notice")
+    notice.wait_for()
+    assert "Sesi Anda sudah berakhir" in notice.inner_text()
+    link = notice.get_by_role("link", name="Masuk lagi")
+    assert "next=%2Fresults%2Fkaltim%2F2024%2Fplanner%2F" in link.get_attribute("href")
+    assert page.locator("#what-if-result").inner_html() == before
+    assert page.locator("#what-if-result input[name=password]").count() == 0

@@ -32,3 +32,44 @@ document.addEventListener("DOMContentLoaded", () => {
     window.spbeOnChoice(el, () => el.form.submit());
   });
 });
+
+// htmx fragments: an expired session or a failed request must not leave the
+// user with a login form inside a table, or with nothing at all. Say what
+// happened above the content instead (the texts come translated from <body>).
+(() => {
+  const notice = (text, link) => {
+    const main = document.getElementById("main");
+    if (!main) return;
+    let box = document.getElementById("fragment-notice");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "fragment-notice";
+      box.className = "alert alert-warning";
+      box.setAttribute("role", "alert");
+      main.prepend(box);
+    }
+    box.textContent = text + " ";
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      box.append(a);
+    }
+  };
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const body = document.body.dataset;
+    const loginUrl = body.loginUrl;
+    const landed = event.detail.xhr.responseURL || "";
+    if (loginUrl && landed.includes(loginUrl)) {
+      event.detail.shouldSwap = false;
+      const next = encodeURIComponent(window.location.pathname + window.location.search);
+      notice(body.msgSessionEnded, { href: `${loginUrl}?next=${next}`, text: body.msgSignIn });
+    }
+  });
+  document.addEventListener("htmx:responseError", () => {
+    notice(document.body.dataset.msgRequestFailed);
+  });
+  document.addEventListener("htmx:sendError", () => {
+    notice(document.body.dataset.msgRequestFailed);
+  });
+})();
