@@ -13,9 +13,10 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Answer, EvaluationPeriod
@@ -244,23 +245,65 @@ def snapshots_compute_for_year(*, year: int, basis: str | None = None) -> int:
                 )
             )
     if changed:
-        IndexSnapshot.objects.bulk_create(
-            changed,
-            update_conflicts=True,
-            unique_fields=["period", "basis"],
-            update_fields=[
-                "framework",
-                "computed_at",
-                "inputs_sha256",
-                "complete",
-                "missing",
-                "index_exact",
-                "index_display",
-                "predicate",
-                "aspects",
-                "domains",
-                "levels",
-            ],
-        )
+        _snapshots_upsert(changed)
     logger.info("Snapshots of %s recomputed: %s changed", year, len(changed))
     return len(changed)
+
+
+UPSERT_FIELDS = (
+    "framework",
+    "computed_at",
+    "inputs_sha256",
+    "complete",
+    "missing",
+    "index_exact",
+    "index_display",
+    "predicate",
+    "aspects",
+    "domains",
+    "levels",
+)
+
+
+def _snapshots_upsert(snapshots: list[IndexSnapshot]) -> None:
+    """One INSERT ... ON CONFLICT for all rows. On PostgreSQL the rows travel
+    as one JSON document expanded by jsonb_to_recordset: bulk_create's array
+    parameters escape every quote of the JSON columns in Python, which cost
+    more CPU than computing the snapshots (docs/PERFORMANCE.md)."""
+    if connection.vendor != "postgresql":
+        IndexSnapshot.objects.bulk_create(
+            snapshots,
+            update_conflicts=True,
+            unique_fields=["period", "basis"],
+            update_fields=list(UPSERT_FIELDS),
+        )
+        return
+    meta = IndexSnapshot._meta
+    names = ("period", "basis", *UPSERT_FIELDS)
+    fields = [meta.get_field(name) for name in names]
+    rows = [{f.column: _as_json(getattr(s, f.attname)) for f in fields} for s in snapshots]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    types = ", ".join(f"{quote(f.column)} {_sql_type(f)}" for f in fields)
+    key = ", ".join(quote(f.column) for f in fields[:2])
+    updates = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in fields[2:])
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps(rows, separators=(",", ":"))])
+
+
+def _as_json(value):
+    # Decimals and datetimes as text, which PostgreSQL casts exactly.
+    return str(value) if isinstance(value, Decimal | datetime) else value
+
+
+def _sql_type(model_field) -> str:
+    if model_field.get_internal_type() == "JSONField":
+        return "jsonb"
+    target = model_field.target_field if model_field.is_relation else model_field
+    # Without length or precision: the table's own columns apply them.
+    return target.db_type(connection).split("(")[0]

@@ -7,6 +7,7 @@ import random
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments.models import Answer, PeriodState
 from reports.models import IndexSnapshot
@@ -94,8 +95,11 @@ def test_year_recompute_matches_the_per_period_service(spbe2020):
 
 def test_year_recompute_writes_only_what_changed(spbe2020):
     periods = add_instansi(spbe2020, 2, seed=4)
+    started = timezone.now()
     assert snapshots_compute_for_year(year=YEAR) == 6
     before = {s.pk: s.computed_at for s in IndexSnapshot.objects.all()}
+    # Stored through the JSON upsert: the instant survives, time zone and all.
+    assert all(started <= at <= timezone.now() for at in before.values())
 
     assert snapshots_compute_for_year(year=YEAR) == 0
     Answer.objects.filter(period=periods[1], indicator__code="1").update(final_level=None)
