@@ -143,8 +143,18 @@ def test_error_pages_pass_the_content_security_policy(client):
     assert "<script>" not in text(response)
 
 
+@pytest.fixture
+def back_to_indonesian():
+    """LocaleMiddleware leaves the request's language active in this thread;
+    later tests that format messages outside a request must get Indonesian."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @override_settings(LANGUAGE_CODE="en")
-def test_english_visitors_get_the_translation(client, settings):
+def test_english_visitors_get_the_translation(client, back_to_indonesian, settings):
     from pathlib import Path
 
     mo = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.mo"

@@ -216,7 +216,17 @@ def test_administrator_sees_own_periods_first_and_counts_the_regencies(client, w
     assert "Ditambah 1 periode kabupaten/kota" in html
 
 
-def test_english_visitors_get_the_translation(client, world, settings):
+@pytest.fixture
+def back_to_indonesian():
+    """LocaleMiddleware leaves the request's language active in this thread;
+    later tests that format messages outside a request must get Indonesian."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+def test_english_visitors_get_the_translation(client, back_to_indonesian, world, settings):
     from pathlib import Path
 
     if not (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.mo").exists():
