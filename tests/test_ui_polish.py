@@ -122,3 +122,25 @@ def test_an_expired_session_during_an_htmx_update_says_so(page, kaltim2024, sett
     assert "next=%2Fresults%2Fkaltim%2F2024%2Fplanner%2F" in link.get_attribute("href")
     assert page.locator("#what-if-result").inner_html() == before
     assert page.locator("#what-if-result input[name=password]").count() == 0
+
+
+def test_review_page_offers_a_way_past_the_previews(client, officer_world, evidence_storage):
+    from django.core.files.base import ContentFile
+
+    from assessments.models import EvidenceFile
+
+    w = officer_world
+    evidence = EvidenceFile(
+        answer=w.answer,
+        original_name="sk.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=w.officer,
+    )
+    evidence.file.save("x", ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
+    client.force_login(w.reviewer)
+    html = client.get(f"/verifikasi/{w.answer.public_id}/").content.decode()
+    skip = html.index('href="#decision-title"')
+    assert skip < html.index("evidence-preview") < html.index('id="decision-title"')
