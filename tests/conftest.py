@@ -1,5 +1,18 @@
+import copy
+import uuid
+
 import pytest
 from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own cache namespace. With REDIS_URL the cache is a
+    shared Redis, and login-throttling or coalescing keys left by one test (or
+    an earlier run) would otherwise lock out or silence the next."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

@@ -170,12 +170,14 @@ def test_a_cache_outage_does_not_fail_the_save(
 ):
     from reports import tasks
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("cache down")
+    class BrokenCache:
+        def add(self, *args, **kwargs):
+            raise RuntimeError("cache down")
+
+        delete = add
 
     monkeypatch.setattr(tasks, "runs_in_process", lambda: False)
-    monkeypatch.setattr(tasks.cache, "add", broken)
-    monkeypatch.setattr(tasks.cache, "delete", broken)
+    monkeypatch.setattr(tasks, "cache", BrokenCache())
     answer = kaltim2024.answers["2"]
 
     with django_capture_on_commit_callbacks(execute=True):
