@@ -22,7 +22,7 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import access, reviewing, services
+from assessments import access, items, reviewing, services
 from assessments import api_serializers as s
 from assessments.models import (
     OPD,
@@ -466,6 +466,32 @@ class AnswerReturn(_Decision):
         return reviewing.answer_return(
             answer=answer, user=user, reason=data["reason"], comment=data["comment"]
         )
+
+
+class AnswerItemDecision(APIView):
+    @extend_schema(
+        tags=[TAG_REVIEW],
+        summary=_lazy("Terima atau kembalikan satu butir bukti (mode butir, Pemdi 2026)"),
+        parameters=[ETAG_HEADER],
+        request=s.ItemDecisionSerializer,
+        responses={200: s.AnswerSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
+    )
+    def post(self, request, public_id, item_id):
+        answer = answer_or_404(request.user, public_id)
+        if not access.can_review(request.user, answer.period):
+            raise reviewing.ReviewNotAllowed(_("Anda bukan asesor internal untuk instansi ini."))
+        payload = s.ItemDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        items.item_decide(
+            answer=answer,
+            user=request.user,
+            item_id=item_id,
+            decision=payload.validated_data["decision"],
+            comment=payload.validated_data["comment"],
+        )
+        decided = answer_or_404(request.user, public_id)
+        body = s.AnswerSerializer(decided, context={"request": request}).data
+        return with_etag(Response(body), decided)
 
 
 class AnswersAcceptBulk(APIView):

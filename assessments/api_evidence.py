@@ -14,7 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import access, services
+from assessments import access, items, services
 from assessments import api_serializers as s
 from assessments.api import answer_or_404
 from assessments.evidence import EvidenceSizeLimitHandler, safe_display_name, too_big_message
@@ -86,10 +86,16 @@ class EvidenceList(generics.ListAPIView):
             raise exceptions.ValidationError({"file": [too_big_message()]})
         payload = s.EvidenceUploadSerializer(data=data)
         payload.is_valid(raise_exception=True)
-        answer = answer_or_404(request.user, payload.validated_data["answer"])
-        evidence = services.evidence_add(
-            answer=answer, user=request.user, uploaded_file=payload.validated_data["file"]
-        )
+        data = payload.validated_data
+        answer = answer_or_404(request.user, data["answer"])
+        if data.get("item"):
+            evidence = items.item_evidence_add(
+                answer=answer, user=request.user, item_id=data["item"], uploaded_file=data["file"]
+            )
+        else:
+            evidence = services.evidence_add(
+                answer=answer, user=request.user, uploaded_file=data["file"]
+            )
         evidence.answer = answer
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

@@ -18,6 +18,7 @@ from assessments.models import (
     EvidenceFile,
     EvidenceLink,
     Instansi,
+    ItemState,
     ReturnReason,
 )
 
@@ -157,6 +158,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "item",
             "uploaded_at",
             "withdrawn_at",
             "download_url",
@@ -169,6 +171,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class EvidenceUploadSerializer(serializers.Serializer):
     answer = serializers.UUIDField()
     file = serializers.FileField(allow_empty_file=False, max_length=1000)
+    # Evidence-item mode (Pemdi 2026): the item of the indicator the file proves.
+    item = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class ItemDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[ItemState.ACCEPTED, ItemState.RETURNED])
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class MessageSerializer(serializers.Serializer):

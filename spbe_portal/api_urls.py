@@ -46,6 +46,11 @@ urlpatterns += [
         name="answer-events",
     ),
     path(
+        "answers/<uuid:public_id>/items/<int:item_id>/decision/",
+        assessments_api.AnswerItemDecision.as_view(),
+        name="answer-item-decision",
+    ),
+    path(
         "answers/<uuid:public_id>/submit/",
         assessments_api.AnswerSubmit.as_view(),
         name="answer-submit",

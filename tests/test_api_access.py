@@ -47,6 +47,20 @@ def etag(w, answer):
     return {"HTTP_IF_MATCH": f'"{answer.version}"'}
 
 
+def item_of(w) -> int:
+    """An evidence item on the submitted answer's indicator. Created only in
+    the world of the route that needs it: items put the whole framework in
+    item mode, which changes how the other routes behave."""
+    from indicators.models import EvidenceItem
+
+    item, _created = EvidenceItem.objects.get_or_create(
+        indicator=w.submitted.indicator,
+        position=1,
+        defaults={"level": 1, "text": "SK tim", "kind": "main"},
+    )
+    return item.id
+
+
 def upload(w):
     return {"answer": str(w.draft.public_id), "file": SimpleUploadedFile("bukti.pdf", PDF)}
 
@@ -141,6 +155,12 @@ ROUTES: dict[tuple[str, str], Route] = {
         ok=("reviewer",),
         refused={"officer": 403, "leadership": 403, "administrator": 403},
         body=lambda w: {"reason": "evidence_missing", "comment": "Unggah SK."},
+    ),
+    ("answer-item-decision", "post"): Route(
+        lambda w: reverse("api:answer-item-decision", args=[w.submitted.public_id, item_of(w)]),
+        ok=("reviewer",),
+        refused={"officer": 403, "leadership": 403, "administrator": 403},
+        body=lambda w: {"decision": "accepted"},
     ),
     ("answer-accept-bulk", "post"): Route(
         lambda w: reverse("api:answer-accept-bulk"),

@@ -153,3 +153,51 @@ def test_a_contributing_opd_adds_evidence_but_does_not_edit_the_answer(api_world
     )
     assert patch.status_code == 403
     assert post(contributor, answer, "dukungan.pdf", PDF).status_code == 201
+
+
+def test_item_mode_upload_attaches_the_file_to_its_item(api_world, api_as):
+    from indicators.models import EvidenceItem
+
+    item = EvidenceItem.objects.create(
+        indicator=api_world.draft.indicator, level=1, text="SK tim", kind="main", position=1
+    )
+    client = api_as("officer")
+    response = client.post(
+        URL,
+        {
+            "answer": str(api_world.draft.public_id),
+            "file": SimpleUploadedFile("sk.pdf", PDF),
+            "item": item.id,
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["item"] == item.id
+    assert EvidenceFile.objects.get(public_id=response.json()["id"]).item_id == item.id
+    other = client.post(
+        URL,
+        {
+            "answer": str(api_world.draft.public_id),
+            "file": SimpleUploadedFile("x.pdf", PDF),
+            "item": item.id + 1000,
+        },
+        format="multipart",
+    )
+    assert other.status_code == 400
+
+
+def test_item_decision_by_the_reviewer(api_world, api_as):
+    from assessments.models import EvidenceItemAnswer, ItemState
+    from indicators.models import EvidenceItem
+
+    item = EvidenceItem.objects.create(
+        indicator=api_world.submitted.indicator, level=1, text="SK tim", kind="main", position=1
+    )
+    url = reverse("api:answer-item-decision", args=[api_world.submitted.public_id, item.id])
+    no_comment = api_as("reviewer").post(url, {"decision": "returned"}, format="json")
+    assert no_comment.status_code == 400
+    response = api_as("reviewer").post(url, {"decision": "accepted"}, format="json")
+    assert response.status_code == 200, response.content
+    row = EvidenceItemAnswer.objects.get(answer=api_world.submitted, item=item)
+    assert row.state == ItemState.ACCEPTED
+    assert api_as("officer").post(url, {"decision": "accepted"}, format="json").status_code == 403
