@@ -117,6 +117,9 @@ def test_officer_attaches_per_item_and_proposed_level_follows(client, world):
     page = client.get(reverse("assessments:answer_detail", args=[answer.public_id]))
     assert page.status_code == 200
     assert "Butir bukti per tingkat" in page.content.decode()
+    # Ids are never localized (1.945 would break every #item- anchor).
+    item = _main(answer, 1)
+    assert f'id="item-{item.pk}"' in page.content.decode()
     for level in (1, 2):
         response = _attach(client, answer, _main(answer, level))
         assert response.status_code == 302
