@@ -22,6 +22,7 @@ from schemathesis import GenerationMode, checks
 
 from assessments.api_auth import api_token_create
 from assessments.models import OPD, Answer, EvaluationPeriod, EvidenceFile, EvidenceLink, User
+from indicators.models import EvidenceItem
 from reports.models import IndexSnapshot, ReportJob
 from spbe_portal.celery import app
 
@@ -89,12 +90,14 @@ def real_ids(officer) -> dict[str, dict]:
     job = ReportJob.objects.create(
         period=period, basis="self", kind="opd", opd=answer.opd, format="pdf"
     )
+    item = EvidenceItem.objects.filter(indicator_id=answer.indicator_id).first()
+    item_id = item.pk if item else (EvidenceItem.objects.values_list("pk", flat=True).first() or 1)
     return {
         "/api/v1/frameworks/": {"code": "spbe-2020"},
         "/api/v1/instansi/": {"code": "kaltim"},
         "/api/v1/opds/": {"id": answer.opd_id},
         "/api/v1/periods/": {"id": period.pk},
-        "/api/v1/answers/": {"public_id": str(answer.public_id)},
+        "/api/v1/answers/": {"public_id": str(answer.public_id), "item_id": item_id},
         "/api/v1/evidence/": {"public_id": str(evidence.public_id)},
         "/api/v1/evidence-links/": {"public_id": str(link.public_id)},
         "/api/v1/snapshots/": {"id": IndexSnapshot.objects.first().pk},
