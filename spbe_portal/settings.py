@@ -233,6 +233,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SPBE Portal <noreply@localhost>")
+# The portal's public address, e.g. https://spbe.kaltimprov.go.id: e-mails sent
+# by workers (no request at hand) need it to carry full links.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
