@@ -62,3 +62,7 @@ BENCH_DURATION ?= 60
 bench: export SECRET_KEY ?= benchmark-only-secret-key-not-for-production
 bench: messages services
 	$(BIN)/python bench/run.py --duration $(BENCH_DURATION)
+
+# A Celery worker with the beat scheduler, for a portal configured with REDIS_URL.
+worker: migrate
+	$(BIN)/celery -A spbe_portal worker -B --loglevel=info
