@@ -32,39 +32,57 @@ def _key(identifier: str) -> str:
     return f"login-failures:{identifier.strip().lower()}"
 
 
-def login_locked(identifier: str) -> bool:
-    return _counter().get(_key(identifier), 0) >= MAX_FAILURES
+def _account(identifier: str):
+    """The one user a username or e-mail names, else None."""
+    found = list(
+        get_user_model().objects.filter(
+            Q(username__iexact=identifier) | Q(email__iexact=identifier)
+        )[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
-def login_failed(identifier: str) -> None:
-    counter, key = _counter(), _key(identifier)
-    counter.add(key, 0, LOCKOUT_SECONDS)
-    try:
-        counter.incr(key)
-    except ValueError:
-        counter.set(key, 1, LOCKOUT_SECONDS)
+def _keys(identifier: str, user) -> list[str]:
+    # Counted per identifier typed and per account, so alternating between a
+    # user's name and e-mail address does not double the attempts allowed.
+    keys = [_key(identifier)]
+    if user is not None:
+        keys.append(f"login-failures:account:{user.pk}")
+    return keys
 
 
-def login_succeeded(identifier: str) -> None:
-    _counter().delete(_key(identifier))
+def login_locked(identifier: str, user=None) -> bool:
+    counter = _counter()
+    user = user if user is not None else _account(identifier)
+    return any(counter.get(key, 0) >= MAX_FAILURES for key in _keys(identifier, user))
+
+
+def login_failed(identifier: str, user=None) -> None:
+    counter = _counter()
+    for key in _keys(identifier, user):
+        counter.add(key, 0, LOCKOUT_SECONDS)
+        try:
+            counter.incr(key)
+        except ValueError:
+            counter.set(key, 1, LOCKOUT_SECONDS)
+
+
+def login_succeeded(identifier: str, user=None) -> None:
+    _counter().delete_many(_keys(identifier, user))
 
 
 class UsernameOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        if login_locked(username):
+        user = _account(username)
+        if login_locked(username, user):
             # PermissionDenied stops Django trying other backends.
             raise PermissionDenied
-        user_model = get_user_model()
-        candidates = list(
-            user_model.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2]
-        )
-        user = candidates[0] if len(candidates) == 1 else None
         if user is None:
-            user_model().set_password(password)  # equal time for unknown users
+            get_user_model()().set_password(password)  # equal time for unknown users
         elif user.check_password(password) and self.user_can_authenticate(user):
-            login_succeeded(username)
+            login_succeeded(username, user)
             return user
-        login_failed(username)
+        login_failed(username, user)
         return None

@@ -227,6 +227,16 @@ def test_lockout_is_case_insensitive_and_per_identifier(client, victim):
         cache.delete(_key(other.username))
 
 
+def test_alternating_name_and_email_does_not_double_the_attempts(client, victim):
+    for attempt in range(MAX_FAILURES):
+        identifier = victim.username if attempt % 2 else victim.email.upper()
+        assert "kata sandi salah" in login(client, identifier, "salah-sandi").content.decode()
+    for identifier in (victim.username, victim.email):
+        response = login(client, identifier, PASSWORD)
+        assert "Terlalu banyak percobaan" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 def test_four_failures_then_success_resets_the_count(client, victim):
     for _attempt in range(MAX_FAILURES - 1):
         login(client, victim.username, "salah-sandi")
