@@ -295,6 +295,10 @@ def test_web_serves_while_redis_is_down_and_queued_work_resumes(
     assert "akan dibuat otomatis" in body
     during = ReportJob.objects.get(idempotency_key="saat-padam")
     assert during.state == JobState.QUEUED
+    # The dashboard's "recompute" says the same instead of failing.
+    response = client.post(reverse("reports:recompute", kwargs=period_kwargs), follow=True)
+    assert response.status_code == 200
+    assert "Antrean perhitungan sedang tidak tersedia" in response.content.decode()
     # The beat's sweep meanwhile fails loudly and changes nothing.
     with pytest.raises(BrokerError):
         report_jobs_requeue()
