@@ -90,9 +90,11 @@ class Worker:
     """`celery worker --pool=solo` against the test database and a given
     broker; `hooks=True` loads tests/job_fault_hooks.py (slow rendering)."""
 
-    def __init__(self, broker_url: str, log_path: Path, *, hooks=False, **env):
+    def __init__(self, broker_url: str, log_path: Path, *, hooks=False, pool="solo", **env):
         self.log_path = log_path
-        command = [str(CELERY), "-A", "spbe_portal", "worker", "--pool=solo", "-Q", "celery"]
+        command = [str(CELERY), "-A", "spbe_portal", "worker", f"--pool={pool}", "-Q", "celery"]
+        if pool == "prefork":
+            command += ["--concurrency=1"]
         command += ["--loglevel=info", "--without-heartbeat", "--without-gossip"]
         command += ["--without-mingle", f"--hostname=fault-{log_path.stem}@%h"]
         if hooks:
@@ -230,6 +232,43 @@ def test_report_completes_after_its_worker_is_killed_mid_render(
         assert "reports.report_render" in second.log() and "succeeded" in second.log()
     finally:
         second.stop()
+        current = job_state(job.pk)
+        if current.file:
+            current.file.delete(save=False)
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_report_completes_after_its_pool_process_is_killed(private_redis, kaltim2024, tmp_path):
+    """The production pool (prefork): the child rendering the report dies; the
+    worker rejects the message back to the queue (task_reject_on_worker_lost)
+    and a fresh child renders it, with no visibility timeout to wait for."""
+    from reports.jobs import report_job_request
+
+    marker = tmp_path / "rendering"
+    worker = Worker(
+        private_redis.url,
+        tmp_path / "prefork.log",
+        hooks=True,
+        pool="prefork",
+        SPBE_TEST_RENDER_MARKER=str(marker),
+        SPBE_TEST_RENDER_SLEEP="120",
+        CELERY_VISIBILITY_TIMEOUT="3600",
+    )
+    try:
+        leader = role_in(kaltim2024.instansi, Role.LEADERSHIP)
+        job = report_job_request(
+            user=leader, period=kaltim2024.period, basis="final", kind="instansi", fmt="xlsx"
+        )
+        wait_until(lambda: marker.exists() and marker.read_text(), timeout=60, interval=0.2)
+        child = int(marker.read_text())
+        assert child != worker.proc.pid
+        os.kill(child, signal.SIGKILL)
+        done = wait_until(lambda: finished(job.pk), timeout=120)
+        assert done.state == JobState.DONE, done.message
+        assert "WorkerLostError" in worker.log()
+    finally:
+        worker.stop()
         current = job_state(job.pk)
         if current.file:
             current.file.delete(save=False)
