@@ -479,7 +479,7 @@ def world(db, evidence_storage):
     notification = Notification.objects.create(
         recipient=officer,
         kind=Notification._meta.get_field("kind").choices[0][0],
-        message="Jawaban dikembalikan.",
+        message="Jawaban dikembalikan: pesan-rahasia-7f3a.",
         link=reverse("assessments:answer_detail", kwargs={"public_id": answer.public_id}),
         answer=answer,
     )
@@ -529,7 +529,9 @@ def _item_answers(instansi, opd, *, year):
 def _token_of(user):
     from assessments.models import ApiToken
 
-    return ApiToken.objects.create(user=user, name="uji", key_prefix="abcd1234", key_hash="f" * 64)
+    return ApiToken.objects.create(
+        user=user, name="token-rahasia-9c1e", key_prefix="abcd1234", key_hash="f" * 64
+    )
 
 
 # --- running one route --------------------------------------------------------------
@@ -641,3 +643,38 @@ def test_a_guessed_uuid_is_a_404_for_everyone(world, client):
         ).status_code
         == 404
     )
+
+
+# --- pages everyone may open show nothing of others ----------------------------------------
+
+
+def body_as(w, actor, name, query=None, **kwargs) -> str:
+    client = Client()
+    client.force_login(w.people[actor])
+    response = client.get(reverse(name, kwargs=kwargs or None), query or {})
+    assert response.status_code == 200, (name, actor)
+    return response.content.decode()
+
+
+def test_lists_show_nothing_of_other_opds_instansi_or_people(world):
+    w = world
+    answer_id, job_id = str(w.answer.public_id), str(w.job.public_id)
+    assert answer_id in body_as(w, "officer", "assessments:my_indicators")
+    for actor in ("other_officer", "foreign"):
+        assert answer_id not in body_as(w, actor, "assessments:my_indicators")
+
+    period = {"instansi": w.instansi.code, "year": w.period.year}
+    assert job_id in body_as(w, "officer", "reports:report_jobs", **period)
+    assert job_id not in body_as(w, "other_officer", "reports:report_jobs", **period)
+    assert job_id not in body_as(w, "other_officer", "reports:report_list", **period)
+    assert w.instansi.code not in body_as(w, "foreign", "reports:report_index")
+
+    submitted_id = str(w.submitted.public_id)
+    assert submitted_id in body_as(w, "reviewer", "review:queue", {"period": w.period.pk})
+    assert submitted_id not in body_as(w, "foreign", "review:queue")
+
+    assert "pesan-rahasia-7f3a" in body_as(w, "officer", "notifications:list")
+    assert "token-rahasia-9c1e" in body_as(w, "officer", "assessments:profile")
+    for actor in ("other_officer", "reviewer", "leadership", "administrator", "foreign"):
+        assert "pesan-rahasia-7f3a" not in body_as(w, actor, "notifications:list")
+        assert "token-rahasia-9c1e" not in body_as(w, actor, "assessments:profile")
