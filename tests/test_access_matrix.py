@@ -678,3 +678,58 @@ def test_lists_show_nothing_of_other_opds_instansi_or_people(world):
     for actor in ("other_officer", "reviewer", "leadership", "administrator", "foreign"):
         assert "pesan-rahasia-7f3a" not in body_as(w, actor, "notifications:list")
         assert "token-rahasia-9c1e" not in body_as(w, actor, "assessments:profile")
+
+
+# --- every page works under the Content-Security-Policy (browser) ----------------------------
+
+# Not pages: files, JSON, htmx fragments and the API's description.
+NOT_PAGES = {
+    "assessments:evidence_download",
+    "reports:report_download",
+    "healthz",
+    "readyz",
+    "api-schema",
+    "notifications:badge",
+    "reports:report_jobs",
+    "logout",
+}
+# Who opens each page in the sweep: the first of these the access table lets in.
+VIEWERS = ("administrator", "reviewer", "leadership", "officer", "anonymous")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_runs_under_the_csp_without_script_errors(page, live_server, world):
+    """Each HTML page of the access matrix, opened in Chromium by someone
+    allowed to: no CSP violation (the `page` fixture fails on those) and no
+    JavaScript error."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sessions = {}
+    for actor in VIEWERS[:-1]:
+        client = Client()
+        client.force_login(world.people[actor])
+        sessions[actor] = client.cookies["sessionid"].value
+
+    visited = 0
+    for name, route in sorted(ROUTES.items()):
+        if name in NOT_PAGES:
+            continue
+        viewer = next((a for a in VIEWERS if route.get[ACTORS.index(a)] == "O"), None)
+        if viewer is None:
+            continue
+        page.context.clear_cookies()
+        if viewer != "anonymous":
+            page.context.add_cookies(
+                [{"name": "sessionid", "value": sessions[viewer], "url": live_server.url}]
+            )
+        url = reverse(name, kwargs=route.url(world) or None)
+        if route.query:
+            url += "?" + "&".join(f"{k}={v}" for k, v in route.query(world).items())
+        response = page.goto(live_server.url + url)
+        assert response.ok, (name, viewer, response.status)
+        assert "text/html" in response.headers["content-type"], name
+        page.wait_for_load_state("networkidle")
+        assert not errors, f"{name} as {viewer}: {errors}"
+        visited += 1
+    assert visited >= 30
