@@ -168,7 +168,16 @@ def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpl
     """Decide whether `uploaded_file` may be stored; raise EvidenceRejected
     with a message for the user otherwise. Leaves the file rewound."""
     max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
-    display_name = safe_display_name(getattr(uploaded_file, "name", ""))
+    raw_name = str(getattr(uploaded_file, "name", "") or "")
+    if "\x00" in raw_name or ".." in re.split(r"[\\/]", raw_name):
+        # No browser sends such a name: it is an attack, not a user's file.
+        raise EvidenceRejected(
+            _(
+                'Nama berkas tidak sah (memuat ".." atau karakter nol). '
+                "Ganti nama berkas lalu unggah lagi."
+            )
+        )
+    display_name = safe_display_name(raw_name)
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > max_bytes:
         raise _too_big(max_bytes)

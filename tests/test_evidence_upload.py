@@ -348,14 +348,30 @@ def test_very_long_unicode_name_is_truncated_keeping_the_extension():
     assert name.endswith(".pdf")
 
 
-def test_traversal_and_null_byte_names_are_stored_safely(world):
-    for raw in ("../../../../tmp/evil.pdf", "laporan\x00.pdf", "ü" * 400 + ".pdf"):
+# Django's UploadedFile already cuts a name at its last "/", so only
+# backslash traversal and null bytes reach the portal's own check.
+@pytest.mark.parametrize("raw", ["..\\..\\windows\\x.pdf", "laporan\x00.pdf", "a\\..\\b.pdf"])
+def test_traversal_and_null_byte_names_are_refused(world, raw):
+    uploaded = SimpleUploadedFile("x.pdf", PDF)
+    uploaded.name = raw  # bypass the upload parser's own cleaning
+    with pytest.raises(services.EvidenceRefused, match="Nama berkas tidak sah"):
+        services.evidence_add(answer=world.answer, user=world.officer, uploaded_file=uploaded)
+    assert not EvidenceFile.objects.exists()
+    assert stored_files(world.storage) == []
+
+
+def test_directories_and_long_unicode_names_are_stored_safely(world):
+    for raw in (
+        "C:\\Users\\petugas\\laporan.pdf",
+        "../../../../tmp/evil.pdf",
+        "ü" * 400 + ".pdf",
+    ):
         uploaded = SimpleUploadedFile("x.pdf", PDF)
-        uploaded.name = raw  # bypass the upload parser's own cleaning
+        uploaded.name = raw
         evidence = services.evidence_add(
             answer=world.answer, user=world.officer, uploaded_file=uploaded
         )
-        assert "/" not in evidence.original_name and "\x00" not in evidence.original_name
+        assert "/" not in evidence.original_name and "\\" not in evidence.original_name
         assert len(evidence.original_name) <= 150
         assert evidence.original_name.endswith(".pdf")
     for path in stored_files(world.storage):
