@@ -1,9 +1,14 @@
-"""Content-Security-Policy for every response.
+"""Project-wide middleware: the Content-Security-Policy and the
+Indonesian-first choice of language.
 
 Scripts only from our own origin: no inline scripts or handlers anywhere, so
 an injected <script> or onclick= does nothing. Inline style attributes stay
 allowed for progress bars and chart sizes, a much smaller risk.
 """
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -34,3 +39,19 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose otherwise.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, and many
+    office laptops in Indonesia run an English browser; the portal is
+    Indonesian first, so only an explicit choice (the language cookie set by
+    the language form) switches to English."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

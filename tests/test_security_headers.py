@@ -20,3 +20,13 @@ def test_pages_carry_no_inline_script(client, db):
     body = client.get("/accounts/login/").content.decode()
     assert "<script>" not in body
     assert "onchange=" not in body and "onclick=" not in body
+
+
+def test_indonesian_first_even_for_an_english_browser(client, db):
+    """Office laptops often run English browsers; only the explicit choice
+    (the language form's cookie) switches the portal to English."""
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Masuk ke Portal SPBE" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="id")
+    assert english.headers["Content-Language"] == "en"
