@@ -15,7 +15,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics
@@ -185,14 +185,16 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description=_lazy('ETag jawaban yang terakhir dibaca (mis. "3"); wajib untuk perubahan.'),
+    description=gettext_lazy(
+        'ETag jawaban yang terakhir dibaca (mis. "3"); wajib untuk perubahan.'
+    ),
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description=_lazy(
+    description=gettext_lazy(
         "ETag jawaban yang dinilai; keputusan ditolak (412) bila jawaban telah berubah."
     ),
 )
@@ -201,7 +203,7 @@ ETAG_HEADER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200],
-    description=_lazy("Versi jawaban, untuk header If-Match pada perubahan berikutnya."),
+    description=gettext_lazy("Versi jawaban, untuk header If-Match pada perubahan berikutnya."),
 )
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
@@ -293,7 +295,7 @@ class AnswerDetail(APIView):
 
     @extend_schema(
         tags=[TAG_ANSWERS],
-        summary=_lazy("Simpan tingkat usulan dan penjelasan (draf)"),
+        summary=gettext_lazy("Simpan tingkat usulan dan penjelasan (draf)"),
         parameters=[IF_MATCH, ETAG_HEADER],
         request=s.AnswerUpdateSerializer,
         responses={
@@ -328,7 +330,7 @@ class AnswerDetail(APIView):
 class AnswerSubmit(APIView):
     @extend_schema(
         tags=[TAG_ANSWERS],
-        summary=_lazy("Ajukan jawaban untuk diverifikasi"),
+        summary=gettext_lazy("Ajukan jawaban untuk diverifikasi"),
         parameters=[IF_MATCH, ETAG_HEADER],
         request=None,
         responses={
@@ -357,7 +359,7 @@ class AnswersSubmitAll(APIView):
     @extend_schema(
         tags=[TAG_ANSWERS],
         operation_id="answers_submit_all",
-        summary=_lazy("Ajukan semua jawaban OPD Anda yang siap dalam satu periode"),
+        summary=gettext_lazy("Ajukan semua jawaban OPD Anda yang siap dalam satu periode"),
         request=s.SubmitAllSerializer,
         responses={200: s.SubmitAllResponse, **errors(*COMMON_ERRORS, 400, 404)},
     )
@@ -381,7 +383,7 @@ class AnswersSubmitAll(APIView):
 
 @extend_schema(
     tags=[TAG_ANSWERS],
-    summary=_lazy("Riwayat dan percakapan sebuah jawaban"),
+    summary=gettext_lazy("Riwayat dan percakapan sebuah jawaban"),
     responses={200: s.AnswerEventSerializer, **errors(*COMMON_ERRORS, 404)},
 )
 class AnswerEvents(generics.ListAPIView):
@@ -434,7 +436,7 @@ class _Decision(APIView):
 class AnswerAccept(_Decision):
     payload_class = s.AcceptSerializer
 
-    @_decision_schema(_lazy("Terima tingkat usulan"), s.AcceptSerializer)
+    @_decision_schema(gettext_lazy("Terima tingkat usulan"), s.AcceptSerializer)
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -445,7 +447,9 @@ class AnswerAccept(_Decision):
 class AnswerAdjust(_Decision):
     payload_class = s.AdjustSerializer
 
-    @_decision_schema(_lazy("Validasi pada tingkat lain, dengan justifikasi"), s.AdjustSerializer)
+    @_decision_schema(
+        gettext_lazy("Validasi pada tingkat lain, dengan justifikasi"), s.AdjustSerializer
+    )
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -458,7 +462,7 @@ class AnswerAdjust(_Decision):
 class AnswerReturn(_Decision):
     payload_class = s.ReturnSerializer
 
-    @_decision_schema(_lazy("Kembalikan untuk perbaikan, dengan alasan"), s.ReturnSerializer)
+    @_decision_schema(gettext_lazy("Kembalikan untuk perbaikan, dengan alasan"), s.ReturnSerializer)
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -471,7 +475,7 @@ class AnswerReturn(_Decision):
 class AnswerItemDecision(APIView):
     @extend_schema(
         tags=[TAG_REVIEW],
-        summary=_lazy("Terima atau kembalikan satu butir bukti (mode butir, Pemdi 2026)"),
+        summary=gettext_lazy("Terima atau kembalikan satu butir bukti (mode butir, Pemdi 2026)"),
         parameters=[ETAG_HEADER],
         request=s.ItemDecisionSerializer,
         responses={200: s.AnswerSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
@@ -498,7 +502,7 @@ class AnswersAcceptBulk(APIView):
     @extend_schema(
         tags=[TAG_REVIEW],
         operation_id="answers_accept_bulk",
-        summary=_lazy("Terima beberapa jawaban sekaligus (semua atau tidak sama sekali)"),
+        summary=gettext_lazy("Terima beberapa jawaban sekaligus (semua atau tidak sama sekali)"),
         request=s.BulkAcceptSerializer,
         responses={200: s.BulkAcceptResponse, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.http import FileResponse, Http404
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -76,7 +76,7 @@ class EvidenceList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_lazy("Unggah satu berkas data dukung untuk sebuah jawaban"),
+        summary=gettext_lazy("Unggah satu berkas data dukung untuk sebuah jawaban"),
         request={"multipart/form-data": s.EvidenceUploadSerializer},
         responses={201: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 415)},
     )
@@ -103,10 +103,10 @@ class EvidenceList(generics.ListAPIView):
 class EvidenceDownload(APIView):
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_lazy("Unduh berkas data dukung"),
+        summary=gettext_lazy("Unduh berkas data dukung"),
         responses={
             (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_lazy("Isi berkas, dengan tipe aslinya.")
+                OpenApiTypes.BINARY, description=gettext_lazy("Isi berkas, dengan tipe aslinya.")
             ),
             **errors(*COMMON_ERRORS, 404),
         },
@@ -150,7 +150,7 @@ class EvidenceDetail(generics.RetrieveAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_lazy("Tarik berkas data dukung (tetap tersimpan untuk riwayat)"),
+        summary=gettext_lazy("Tarik berkas data dukung (tetap tersimpan untuk riwayat)"),
         responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )
     def delete(self, request, public_id):
@@ -201,7 +201,7 @@ class EvidenceLinkList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_lazy("Tambah tautan data dukung"),
+        summary=gettext_lazy("Tambah tautan data dukung"),
         request=s.EvidenceLinkAddSerializer,
         responses={201: s.EvidenceLinkSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )
@@ -233,7 +233,7 @@ class EvidenceLinkDetail(generics.RetrieveAPIView):
 
     @extend_schema(
         tags=[TAG_EVIDENCE],
-        summary=_lazy("Tarik tautan data dukung"),
+        summary=gettext_lazy("Tarik tautan data dukung"),
         responses={200: s.EvidenceLinkSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
     )
     def delete(self, request, public_id):

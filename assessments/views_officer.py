@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,14 +38,14 @@ from assessments.models import (
 from indicators.models import LevelName
 
 FIELD_LABELS = {
-    "proposed_level": _lazy("Tingkat usulan"),
-    "validated_level": _lazy("Tingkat tervalidasi"),
-    "final_level": _lazy("Tingkat akhir"),
-    "explanation": _lazy("Penjelasan"),
-    "state": _lazy("Status"),
-    "evidence_file": _lazy("Berkas data dukung"),
-    "evidence_link": _lazy("Tautan data dukung"),
-    "evidence_item": _lazy("Butir bukti"),
+    "proposed_level": gettext_lazy("Tingkat usulan"),
+    "validated_level": gettext_lazy("Tingkat tervalidasi"),
+    "final_level": gettext_lazy("Tingkat akhir"),
+    "explanation": gettext_lazy("Penjelasan"),
+    "state": gettext_lazy("Status"),
+    "evidence_file": gettext_lazy("Berkas data dukung"),
+    "evidence_link": gettext_lazy("Tautan data dukung"),
+    "evidence_item": gettext_lazy("Butir bukti"),
 }
 CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
 DONE_STATES = (AnswerState.SUBMITTED, AnswerState.VALIDATED)

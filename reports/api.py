@@ -10,7 +10,7 @@ import django_filters
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from kombu.exceptions import OperationalError as BrokerError
@@ -42,14 +42,14 @@ def readable_instansi_ids(user) -> list[int]:
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = 503
-    default_detail = _lazy(
+    default_detail = gettext_lazy(
         "Antrean perhitungan sedang tidak tersedia. Coba lagi beberapa saat lagi."
     )
 
 
 class ReportNotReady(exceptions.APIException):
     status_code = 409
-    default_detail = _lazy("Laporan belum selesai dibuat; periksa status pekerjaannya.")
+    default_detail = gettext_lazy("Laporan belum selesai dibuat; periksa status pekerjaannya.")
 
 
 # --- snapshots ---------------------------------------------------------------------
@@ -134,7 +134,7 @@ class SnapshotDetail(generics.RetrieveAPIView):
 class PeriodRecompute(APIView):
     @extend_schema(
         tags=[TAG_RESULTS],
-        summary=_lazy("Minta perhitungan ulang potret indeks periode"),
+        summary=gettext_lazy("Minta perhitungan ulang potret indeks periode"),
         request=None,
         responses={202: MessageSerializer, **errors(*COMMON_ERRORS, 404, 503)},
     )
@@ -203,7 +203,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description=_lazy(
+    description=gettext_lazy(
         "Kunci unik pilihan klien (maks. 100 karakter): permintaan ulang dengan kunci yang sama "
         "mengembalikan pekerjaan yang sama (200), bukan membuat yang baru."
     ),
@@ -223,7 +223,7 @@ class ReportJobList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_REPORTS],
-        summary=_lazy("Pekerjaan laporan yang dapat dilihat pengguna"),
+        summary=gettext_lazy("Pekerjaan laporan yang dapat dilihat pengguna"),
         responses={200: ReportJobSerializer, **errors(*COMMON_ERRORS, 400, 404)},
     )
     def get(self, request, *args, **kwargs):
@@ -231,12 +231,12 @@ class ReportJobList(generics.ListAPIView):
 
     @extend_schema(
         tags=[TAG_REPORTS],
-        summary=_lazy("Minta laporan (PDF/XLSX); dibuat di latar belakang"),
+        summary=gettext_lazy("Minta laporan (PDF/XLSX); dibuat di latar belakang"),
         parameters=[IDEMPOTENCY_KEY],
         request=ReportJobRequestSerializer,
         responses={
             200: OpenApiResponse(
-                ReportJobSerializer, description=_lazy("Pekerjaan yang sudah ada")
+                ReportJobSerializer, description=gettext_lazy("Pekerjaan yang sudah ada")
             ),
             201: ReportJobSerializer,
             **errors(*COMMON_ERRORS, 400, 404),
@@ -293,13 +293,13 @@ class ReportJobDetail(generics.RetrieveAPIView):
 class ReportJobDownload(APIView):
     @extend_schema(
         tags=[TAG_REPORTS],
-        summary=_lazy("Unduh berkas laporan yang sudah selesai"),
+        summary=gettext_lazy("Unduh berkas laporan yang sudah selesai"),
         responses={
             (200, CONTENT_TYPES[ReportFormat.PDF]): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_lazy("Berkas PDF.")
+                OpenApiTypes.BINARY, description=gettext_lazy("Berkas PDF.")
             ),
             (200, CONTENT_TYPES[ReportFormat.XLSX]): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_lazy("Berkas XLSX.")
+                OpenApiTypes.BINARY, description=gettext_lazy("Berkas XLSX.")
             ),
             **errors(*COMMON_ERRORS, 404, 409),
         },
