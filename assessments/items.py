@@ -295,7 +295,7 @@ def item_decide(*, answer: Answer, user, item_id, decision: str, comment: str = 
     """Accept or return one item of a submitted answer, then store what the
     berjenjang rule makes of the others (auto-rejected above a returned level,
     reopened once no lower level is returned)."""
-    from assessments import reviewing
+    from assessments import review as reviewing
 
     current = (
         Answer.objects.select_for_update(of=("self",))

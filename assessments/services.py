@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import access
-from assessments.evidence import EvidenceRejected, evidence_check
+from assessments.evidence.checks import EvidenceRejected, evidence_check
 from assessments.models import (
     Answer,
     AnswerEvent,
@@ -387,7 +387,7 @@ def _may_withdraw(user, answer: Answer, added_by_id: int) -> bool:
 
 @transaction.atomic
 def evidence_add(*, answer: Answer, user, uploaded_file) -> EvidenceFile:
-    """Check the file's content (see assessments.evidence) and store it with
+    """Check the file's content (see assessments.evidence.checks) and store it with
     its SHA-256. A refused file is never written to storage."""
     if not access.can_add_evidence(user, answer):
         raise NotAllowed(_("Anda tidak berwenang mengubah data dukung jawaban ini."))

@@ -15,7 +15,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import notifications
 from assessments.models import (
     OPD,
     Answer,
@@ -25,6 +24,7 @@ from assessments.models import (
     Notification,
     PeriodState,
 )
+from assessments.notifications import notices as notifications
 
 logger = logging.getLogger(__name__)
 

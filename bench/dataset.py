@@ -70,8 +70,8 @@ def build(*, instansi_count: int, seed: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from assessments import demo_data
     from assessments.default_assignment import FunctionKey, resolve
+    from assessments.management.demo import data as demo_data
     from assessments.models import (
         OPD,
         Answer,

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import access
-from assessments.api_serializers import MessageSerializer
+from assessments.api.serializers import MessageSerializer
 from reports.jobs import report_job_request, visible_report_jobs
 from reports.models import Basis, IndexSnapshot, JobState, ReportFormat, ReportJob, ReportKind
 from reports.rendering import CONTENT_TYPES, report_filename

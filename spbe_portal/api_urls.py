@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from assessments import api as assessments_api
-from assessments import api_evidence
+from assessments.api import evidence as api_evidence
+from assessments.api import views as assessments_api
 from indicators import api as indicators_api
 from reports import api as reports_api
 

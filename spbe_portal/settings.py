@@ -99,7 +99,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "assessments.User"
-AUTHENTICATION_BACKENDS = ["assessments.auth.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = ["assessments.people.login.UsernameOrEmailBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,7 +167,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that stops answering must not hang web requests: every
-            # cache use degrades (see assessments.auth, reports.tasks).
+            # cache use degrades (see assessments.people.login, reports.tasks).
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
     # The token class comes first so that a refused request says 401 with
     # WWW-Authenticate: Bearer; browsers still use their session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "assessments.api_auth.BearerTokenAuthentication",
+        "assessments.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from assessments import views_home
-from assessments.forms_auth import LoginForm
+from assessments.forms.auth import LoginForm
+from assessments.views import home as views_home
 from spbe_portal import views
 
 urlpatterns = [
@@ -21,11 +21,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("", include("assessments.urls", namespace="assessments")),
-    path("verifikasi/", include("assessments.urls_review", namespace="review")),
-    path("", include("assessments.urls_items", namespace="items")),
-    path("notifikasi/", include("assessments.urls_notifications", namespace="notifications")),
-    path("manage/", include("assessments.urls_admin", namespace="manage")),
+    path("", include("assessments.urls.officer", namespace="assessments")),
+    path("verifikasi/", include("assessments.urls.review", namespace="review")),
+    path("", include("assessments.urls.items", namespace="items")),
+    path("notifikasi/", include("assessments.urls.notifications", namespace="notifications")),
+    path("manage/", include("assessments.urls.manage", namespace="manage")),
     path("results/", include("reports.urls", namespace="reports")),
     path("api/v1/", include(("spbe_portal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -309,7 +309,7 @@ def api_world(db, evidence_storage):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from assessments.api_auth import api_token_create
+    from assessments.api.auth import api_token_create
     from assessments.models import (
         Answer,
         AnswerState,

@@ -135,7 +135,7 @@ def test_links_are_added_validated_and_withdrawn(api_world, api_as):
 
 
 def test_a_contributing_opd_adds_evidence_but_does_not_edit_the_answer(api_world, api_as):
-    from assessments.api_auth import api_token_create
+    from assessments.api.auth import api_token_create
     from tests.factories import officer_of
 
     api_world.draft_assignment.contributors.add(api_world.other_opd)

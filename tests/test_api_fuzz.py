@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 
-from assessments.api_auth import api_token_create
+from assessments.api.auth import api_token_create
 from assessments.models import OPD, Answer, EvaluationPeriod, EvidenceFile, EvidenceLink, User
 from indicators.models import EvidenceItem
 from reports.models import IndexSnapshot, ReportJob

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.auth import MAX_FAILURES, _key
+from assessments.people.login import MAX_FAILURES, _key
 from tests.factories import PASSWORD, OPDFactory, UserFactory, officer_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,7 +292,7 @@ def test_signing_in_works_and_is_throttled_while_the_cache_is_down(client, victi
     login page with a 500."""
     import redis
 
-    from assessments import auth
+    from assessments.people import login as auth
 
     class DownCache:
         def __getattr__(self, name):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.evidence import EvidenceRejected, evidence_check, safe_display_name
+from assessments.evidence.checks import EvidenceRejected, evidence_check, safe_display_name
 from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, EvidenceFile
 
 pytestmark = pytest.mark.django_db

@@ -320,7 +320,7 @@ def test_exit_status_through_manage_py(tmp_path, spbe2020):
 
 
 def test_full_published_set_round_trips_to_the_published_index(period, tmp_path):
-    from assessments.demo_data import LEVELS
+    from assessments.management.demo.data import LEVELS
     from indicators import scoring
 
     path = write_xlsx(

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import notifications
 from assessments.models import (
     AnswerState,
     Assignment,
@@ -18,6 +17,7 @@ from assessments.models import (
     ReturnReason,
     Role,
 )
+from assessments.notifications import notices as notifications
 from assessments.tasks import (
     deadline_reminders_send,
     notification_emails_send,

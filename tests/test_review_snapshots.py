@@ -6,7 +6,7 @@ import pytest
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from assessments import reviewing
+from assessments import review as reviewing
 from assessments.models import Answer, AnswerState, ReturnReason
 
 pytestmark = pytest.mark.django_db

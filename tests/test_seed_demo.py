@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import translation
 from pypdf import PdfReader
 
-from assessments import demo_data
 from assessments.default_assignment import FunctionKey
+from assessments.management.demo import data as demo_data
 from assessments.models import (
     OPD,
     Answer,
@@ -224,7 +224,7 @@ def test_kabupaten_kota_carry_their_published_2024_index(seeded):
 
 
 def test_a_failed_seed_leaves_no_rows_and_no_files(monkeypatch, evidence_storage):
-    from assessments import notifications
+    from assessments.notifications import notices as notifications
 
     def broken(**kwargs):
         raise RuntimeError("mail server on fire")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments.api_auth import api_token_create
+from assessments.api.auth import api_token_create
 from assessments.models import User
 
 

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from assessments import demo_data as demo
-from assessments import notifications
+from assessments.management.demo import data as demo
 from assessments.models import (
     OPD,
     Answer,
@@ -32,6 +31,7 @@ from assessments.models import (
     Role,
     User,
 )
+from assessments.notifications import notices as notifications
 from assessments.periods import period_create
 from indicators.models import FrameworkVersion, LevelName
 

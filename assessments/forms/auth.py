@@ -2,7 +2,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assessments.auth import LOCKOUT_SECONDS, login_locked
+from assessments.people.login import LOCKOUT_SECONDS, login_locked
 
 
 class LoginForm(AuthenticationForm):

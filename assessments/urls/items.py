@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import views_items
+from assessments.views import items as views_items
 
 app_name = "items"
 

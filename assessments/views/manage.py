@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from assessments import periods as period_services
 from assessments.access import administrable_instansi, get_visible_or_404
 from assessments.default_assignment import FunctionKey
-from assessments.forms_admin import (
+from assessments.forms.manage import (
     BulkAssignmentForm,
     ChildInstansiForm,
     FinalLevelsForm,

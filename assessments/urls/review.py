@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views_review
+from assessments.views import review as views_review
 
 app_name = "review"
 

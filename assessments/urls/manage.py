@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from assessments import views_admin as views
-from assessments.views_external import external_values
-from assessments.views_import import import_levels
+from assessments.views import manage as views
+from assessments.views.external import external_values
+from assessments.views.imports import import_levels
 
 app_name = "manage"
 

@@ -17,8 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import access, items, reviewing
-from assessments.forms_review import (
+from assessments import access, items
+from assessments import review as reviewing
+from assessments.forms.review import (
     ALL_STATES,
     AcceptForm,
     AdjustForm,

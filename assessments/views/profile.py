@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import access
-from assessments.api_auth import NAME_MAX, api_token_create, api_token_revoke
+from assessments.api.auth import NAME_MAX, api_token_create, api_token_revoke
 from assessments.models import ApiToken
 
 

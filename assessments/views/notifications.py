@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import access, notifications
+from assessments import access
+from assessments.notifications import notices as notifications
 
 PAGE_SIZE = 30
 

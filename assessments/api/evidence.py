@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import access, items, services
-from assessments import api_serializers as s
-from assessments.api import answer_or_404
-from assessments.evidence import EvidenceSizeLimitHandler, safe_display_name, too_big_message
+from assessments.api import serializers as s
+from assessments.api.views import answer_or_404
+from assessments.evidence.checks import EvidenceSizeLimitHandler, safe_display_name, too_big_message
 from assessments.models import EvidenceFile, EvidenceLink
 from spbe_portal.api import COMMON_ERRORS, errors
 

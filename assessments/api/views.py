@@ -3,7 +3,7 @@ reviewer decisions and evidence.
 
 Every object comes through assessments.access (404 for what the user may not
 see) and every change through the same services as the HTML views
-(assessments.services, assessments.reviewing), whose refusals carry their
+(assessments.services, assessments.review), whose refusals carry their
 HTTP status; spbe_portal.api turns them into the common error body.
 """
 
@@ -22,8 +22,9 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import access, items, reviewing, services
-from assessments import api_serializers as s
+from assessments import access, items, services
+from assessments import review as reviewing
+from assessments.api import serializers as s
 from assessments.models import (
     OPD,
     Answer,

@@ -14,8 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import access, notifications
+from assessments import access
 from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, ReturnReason
+from assessments.notifications import notices as notifications
 from assessments.services import ServiceError, _announce
 
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from assessments import views_officer, views_profile
+from assessments.views import officer as views_officer
+from assessments.views import profile as views_profile
 
 app_name = "assessments"
 

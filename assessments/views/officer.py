@@ -20,13 +20,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import access, items, services
-from assessments.evidence import (
+from assessments.evidence.checks import (
     INLINE_CONTENT_TYPES,
     EvidenceSizeLimitHandler,
     safe_display_name,
     too_big_message,
 )
-from assessments.forms import AnswerForm, EvidenceLinkForm, EvidenceUploadForm
+from assessments.forms.answer import AnswerForm, EvidenceLinkForm, EvidenceUploadForm
 from assessments.models import (
     Answer,
     AnswerState,

@@ -107,7 +107,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Documents the token in the OpenAPI schema (Swagger's Authorize button)."""
 
-    target_class = "assessments.api_auth.BearerTokenAuthentication"
+    target_class = "assessments.api.auth.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):

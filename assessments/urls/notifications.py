@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views_notifications
+from assessments.views import notifications as views_notifications
 
 app_name = "notifications"
 

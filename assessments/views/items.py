@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from assessments import access, items, reviewing, services
-from assessments.evidence import EvidenceSizeLimitHandler, safe_display_name, too_big_message
-from assessments.forms import EvidenceUploadForm
+from assessments import access, items, services
+from assessments import review as reviewing
+from assessments.evidence.checks import EvidenceSizeLimitHandler, safe_display_name, too_big_message
+from assessments.forms.answer import EvidenceUploadForm
 from assessments.models import Answer, ItemState
 
 DECISIONS = {"accept": ItemState.ACCEPTED, "return": ItemState.RETURNED}
