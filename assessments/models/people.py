@@ -1,0 +1,94 @@
+"""People and what they may do: the user model, roles held per instansi or
+OPD, and personal API tokens."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.organisations import OPD, Instansi
+
+
+class User(AbstractUser):
+    """The portal's own user model, in place from the first migration so that
+    roles and memberships can hang off it without a painful swap later."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Petugas OPD")
+    REVIEWER = "reviewer", _("Asesor internal (Diskominfo)")
+    LEADERSHIP = "leadership", _("Pimpinan (Bappeda/Sekda)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Membership(models.Model):
+    """A role a user holds in one instansi; officers hold it for one OPD."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    instansi = models.ForeignKey(Instansi, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    opd = models.ForeignKey(
+        OPD, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "instansi", "role", "opd"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="officer", opd__isnull=False) | ~Q(role="officer"),
+                name="officer_has_opd",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.opd or self.instansi}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only the SHA-256 of the secret is stored; the
+    full token is shown once, when it is created. The prefix (the token's
+    first characters) is what the user sees afterwards to tell tokens apart
+    and what the authentication looks rows up by."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    key_prefix = models.CharField(_("awalan"), max_length=PREFIX_LENGTH, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
