@@ -1,5 +1,4 @@
-"""Evidence-item mode (Pemdi 2026) and external indicators, on top of the
-answer workflow in services.py and reviewing.py.
+"""Evidence-item mode (Pemdi 2026), on top of the answer lifecycle.
 
 Frameworks that define evidence items are answered item by item: the officer
 attaches evidence to each item, the reviewer accepts or returns each item, and
@@ -8,44 +7,25 @@ The level the officer's evidence would reach is kept as the proposed level; the
 level the reviewer's decisions reach becomes the validated level when the
 reviewer accepts the answer.
 
-External indicators (value from another agency's index) are not answered: an
-administrator enters the value, and until then the indicator counts as the
-lowest level and is flagged as waiting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments import lifecycle
 from assessments.models import (
     Answer,
-    AnswerEvent,
-    AnswerState,
-    EvaluationPeriod,
-    EventKind,
     EvidenceFile,
     EvidenceItemAnswer,
-    ExternalValue,
     ItemState,
 )
-from assessments.services import (
-    EDITABLE_STATES,
-    InvalidInput,
-    NotAllowed,
-    ServiceError,
-    _announce,
-    evidence_add,
-)
-from indicators import berjenjang, external
-from indicators.models import EvidenceItem, EvidenceKind, FrameworkVersion, Indicator
+from indicators import berjenjang
+from indicators.models import EvidenceItem, EvidenceKind, FrameworkVersion
+from spbe_portal.errors import Invalid
 
 COMMENT_MAX = 5_000
 
@@ -61,18 +41,6 @@ def uses_items(framework: FrameworkVersion) -> bool:
         cached = EvidenceItem.objects.filter(indicator__framework=framework).exists()
         framework._uses_items = cached
     return cached
-
-
-def external_waiting_codes(period: EvaluationPeriod) -> list[str]:
-    """Codes of the period's external indicators still without a value."""
-    entered = ExternalValue.objects.filter(period=period).values("indicator_id")
-    return list(
-        Indicator.objects.filter(framework_id=period.framework_id)
-        .exclude(external_source="")
-        .exclude(pk__in=entered)
-        .order_by("position")
-        .values_list("code", flat=True)
-    )
 
 
 @dataclass
@@ -234,100 +202,68 @@ def claimed_level(answer: Answer) -> int:
 # --- officer -------------------------------------------------------------------
 
 
-def _item_of(answer: Answer, item_id) -> EvidenceItem:
+def item_of(answer: Answer, item_id) -> EvidenceItem:
     try:
         return EvidenceItem.objects.get(pk=int(item_id), indicator_id=answer.indicator_id)
     except (TypeError, ValueError, EvidenceItem.DoesNotExist):
-        raise InvalidInput(_("Butir bukti tidak ditemukan pada indikator ini.")) from None
+        raise Invalid(_("Butir bukti tidak ditemukan pada indikator ini.")) from None
 
 
-def _sync_proposed(answer: Answer, user) -> Answer:
-    """Keep the proposed level equal to what the attached evidence reaches."""
-    current = Answer.objects.select_related("period__framework", "indicator").get(pk=answer.pk)
-    level = claimed_level(current)
-    if current.proposed_level == level or current.state not in EDITABLE_STATES:
+def claim_sync(*, answer: Answer, user) -> Answer:
+    """Keep the proposed level equal to what the attached evidence reaches
+    (after a file is attached to an item or withdrawn)."""
+    current = lifecycle.fresh(answer)
+    if current.state not in lifecycle.EDITABLE:
         return current
-    Answer.objects.filter(pk=current.pk).update(
-        proposed_level=level,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-        updated_by=user,
+    return lifecycle.apply(
+        "sync_items",
+        current,
+        user=user,
+        reload=False,
+        prepare=lambda fresh: {"proposed_level": claimed_level(fresh)},
+        event={"comment": _("Tingkat usulan mengikuti butir bukti yang dilampiri (berjenjang).")},
     )
-    AnswerEvent.objects.create(
-        answer=current,
-        actor=user,
-        kind=EventKind.SAVED,
-        field="proposed_level",
-        value_before="" if current.proposed_level is None else str(current.proposed_level),
-        value_after=str(level),
-        comment=_("Tingkat usulan mengikuti butir bukti yang dilampiri (berjenjang)."),
-    )
-    current.refresh_from_db()
-    return _announce(current, "proposed_level")
-
-
-@transaction.atomic
-def item_evidence_add(*, answer: Answer, user, item_id, uploaded_file) -> EvidenceFile:
-    """Attach a file to one evidence item. A returned item goes back to
-    pending: the officer has answered the reviewer's note."""
-    item = _item_of(answer, item_id)
-    evidence = evidence_add(answer=answer, user=user, uploaded_file=uploaded_file)
-    EvidenceFile.objects.filter(pk=evidence.pk).update(item=item)
-    evidence.item = item
-    EvidenceItemAnswer.objects.filter(answer=answer, item=item, state=ItemState.RETURNED).update(
-        state=ItemState.PENDING
-    )
-    _sync_proposed(answer, user)
-    return evidence
-
-
-@transaction.atomic
-def item_claim_sync(*, answer: Answer, user) -> Answer:
-    """After a withdrawal: the proposed level may drop."""
-    return _sync_proposed(answer, user)
 
 
 # --- reviewer ------------------------------------------------------------------
 
 
-@transaction.atomic
 def item_decide(*, answer: Answer, user, item_id, decision: str, comment: str = "") -> ItemsView:
     """Accept or return one item of a submitted answer, then store what the
     berjenjang rule makes of the others (auto-rejected above a returned level,
-    reopened once no lower level is returned)."""
-    from assessments import review as reviewing
-
-    current = (
-        Answer.objects.select_for_update(of=("self",))
-        .select_related("period__framework", "indicator", "opd")
-        .get(pk=answer.pk)
-    )
-    reviewing._check_can_decide(current, user)
-    if decision not in (ItemState.ACCEPTED, ItemState.RETURNED):
-        raise reviewing.ReviewInvalid(_("Keputusan butir tidak dikenal."), answer=current)
+    reopened once no lower level is returned). The answer's version moves on
+    and the decision is one event of the lifecycle."""
     comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise reviewing.ReviewInvalid(_("Catatan terlalu panjang."), answer=current)
-    if decision == ItemState.RETURNED and not comment:
-        raise reviewing.ReviewInvalid(
-            _("Catatan wajib diisi saat mengembalikan butir."), answer=current
+    recorded: dict = {}
+
+    def prepare(current: Answer) -> dict:
+        if decision not in (ItemState.ACCEPTED, ItemState.RETURNED):
+            raise Invalid(_("Keputusan butir tidak dikenal."), answer=current)
+        if len(comment) > COMMENT_MAX:
+            raise Invalid(_("Catatan terlalu panjang."), answer=current)
+        if decision == ItemState.RETURNED and not comment:
+            raise Invalid(_("Catatan wajib diisi saat mengembalikan butir."), answer=current)
+        item = item_of(current, item_id)
+        row, _created = EvidenceItemAnswer.objects.get_or_create(answer=current, item=item)
+        before = row.state
+        row.state, row.comment, row.decided_by, row.decided_at = (
+            decision,
+            comment,
+            user,
+            timezone.now(),
         )
-    item = _item_of(current, item_id)
-    now = timezone.now()
-    row, _created = EvidenceItemAnswer.objects.get_or_create(answer=current, item=item)
-    before = row.state
-    row.state, row.comment, row.decided_by, row.decided_at = decision, comment, user, now
-    row.save()
-    AnswerEvent.objects.create(
-        answer=current,
-        actor=user,
-        kind=EventKind.ITEM_DECIDED,
-        field="evidence_item",
-        value_before=f"{_('Tingkat')} {item.level}: {ItemState(before).label}",
-        value_after=f"{_('Tingkat')} {item.level}: {ItemState(decision).label}",
-        comment=comment or item.text[:300],
-    )
-    _store_effective_states(current)
+        row.save()
+        _store_effective_states(current)
+        recorded.update(
+            field="evidence_item",
+            value_before=f"{_('Tingkat')} {item.level}: {ItemState(before).label}",
+            value_after=f"{_('Tingkat')} {item.level}: {ItemState(decision).label}",
+            comment=comment or item.text[:300],
+        )
+        return {}
+
+    with lifecycle.operation("decide_item"):
+        current = lifecycle.apply("decide_item", answer, user=user, prepare=prepare, event=recorded)
     return items_view(current)
 
 
@@ -346,102 +282,3 @@ def _store_effective_states(answer: Answer) -> None:
         EvidenceItemAnswer.objects.filter(
             answer=answer, item_id__in=derivation.reopened, state=ItemState.AUTO_REJECTED
         ).update(state=ItemState.PENDING)
-
-
-# --- external indicators -------------------------------------------------------
-
-
-def external_answers_prime(*, period: EvaluationPeriod) -> int:
-    """Answers of external indicators that have no level yet count as the
-    waiting level (1) on every basis but the final one, and are not for
-    officers to edit. Idempotent; returns the number of answers primed."""
-    level = external.WAITING_LEVEL
-    return (
-        Answer.objects.filter(
-            period=period, proposed_level__isnull=True, validated_level__isnull=True
-        )
-        .exclude(indicator__external_source="")
-        .update(
-            proposed_level=level,
-            validated_level=level,
-            state=AnswerState.VALIDATED,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-    )
-
-
-class ExternalRefused(ServiceError):
-    pass
-
-
-@transaction.atomic
-def external_value_set(
-    *,
-    period: EvaluationPeriod,
-    indicator: Indicator,
-    user,
-    value,
-    source: str,
-    measured_on: date,
-) -> ExternalValue:
-    """Record an external index value and set the indicator's level from the
-    framework's thresholds (self and validated bases)."""
-    if not access.can_administer(user, period.instansi_id):
-        raise NotAllowed(_("Hanya administrator instansi yang dapat mencatat nilai eksternal."))
-    if indicator.framework_id != period.framework_id or not indicator.is_external:
-        raise ExternalRefused(_("Indikator ini tidak bernilai eksternal pada periode ini."))
-    source = (source or "").strip()
-    if not source or len(source) > 300:
-        raise ExternalRefused(_("Sebutkan sumber nilai (maksimum 300 karakter)."))
-    if measured_on is None:
-        raise ExternalRefused(_("Isi tanggal nilai."))
-    try:
-        outcome = indicator.external_level(value)
-    except external.ExternalScoreError as exc:
-        raise ExternalRefused(
-            _("Nilai %(value)s tidak dapat dipakai: %(why)s") % {"value": value, "why": exc}
-        ) from None
-    if outcome.waiting:
-        raise ExternalRefused(_("Isi nilai indeks eksternal."))
-    score = Decimal(outcome.score)
-    if score != score.quantize(Decimal("0.0001")) or score >= Decimal("100000"):
-        raise ExternalRefused(_("Nilai paling banyak empat angka di belakang koma."))
-    record, _created = ExternalValue.objects.update_or_create(
-        period=period,
-        indicator=indicator,
-        defaults={
-            "value": score,
-            "source": source,
-            "measured_on": measured_on,
-            "level": outcome.level,
-            "entered_by": user,
-            "entered_at": timezone.now(),
-        },
-    )
-    answer = Answer.objects.filter(period=period, indicator=indicator).first()
-    if answer is not None:
-        before = answer.validated_level
-        Answer.objects.filter(pk=answer.pk).update(
-            proposed_level=outcome.level,
-            validated_level=outcome.level,
-            state=AnswerState.VALIDATED,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-            updated_by=user,
-        )
-        AnswerEvent.objects.create(
-            answer=answer,
-            actor=user,
-            kind=EventKind.EXTERNAL_SET,
-            state_before=answer.state,
-            state_after=AnswerState.VALIDATED,
-            field="validated_level",
-            value_before="" if before is None else str(before),
-            value_after=str(outcome.level),
-            comment=f"{indicator.get_external_source_display()}: {score} · {source} · "
-            f"{measured_on.isoformat()}",
-        )
-        answer.refresh_from_db()
-        _announce(answer, "proposed_level", "validated_level", "state")
-    return record

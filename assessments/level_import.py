@@ -18,8 +18,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, AnswerEvent, Assignment, EvaluationPeriod, EventKind
-from assessments.services import answers_ensure
+from assessments import lifecycle
+from assessments.models import Answer, Assignment, EvaluationPeriod
 
 BASIS_FIELDS = {
     "self": "proposed_level",
@@ -162,49 +162,35 @@ def levels_import(
     field = BASIS_FIELDS[basis]
     codes = dict(period.framework.indicators.values_list("code", "id"))
     wanted = {codes[row.indicator] for row in rows}
-    created = answers_ensure(period=period)
-    answers = {
-        a.indicator_id: a
-        for a in Answer.objects.select_for_update().filter(period=period, indicator_id__in=wanted)
-    }
-
-    changed_answers = []
-    events = []
-    for row in rows:
-        answer = answers[codes[row.indicator]]
-        before = getattr(answer, field)
-        level_changed = before != row.level
-        explanation_changed = basis == "self" and row.explanation not in (
-            None,
-            answer.explanation,
-        )
-        if not (level_changed or explanation_changed):
-            continue
-        events.append(
-            _event(answer, user, field, before, row.level, explanation_changed, basis, row)
-        )
-        setattr(answer, field, row.level)
-        if explanation_changed:
-            answer.explanation = row.explanation
-        answer.version += 1
-        answer.updated_by = user
-        changed_answers.append(answer)
-
-    # Saved one by one, not in bulk: listeners of Answer saves (the reports'
-    # snapshots) must learn about imported levels like any other change.
-    for answer in changed_answers:
-        answer.save(update_fields=[field, "explanation", "version", "updated_by", "updated_at"])
-    AnswerEvent.objects.bulk_create(events)
+    changed = 0
+    with lifecycle.operation("import"):
+        created = lifecycle.answers_ensure(period=period)
+        answers = {
+            a.indicator_id: a
+            for a in Answer.objects.filter(period=period, indicator_id__in=wanted).select_related(
+                "period__framework", "indicator", "opd"
+            )
+        }
+        for row in rows:
+            if _import_row(answers[codes[row.indicator]], row, field, basis, user):
+                changed += 1
     return ImportOutcome(
         basis=basis,
         rows=len(rows),
-        changed=len(changed_answers),
+        changed=changed,
         created=created,
-        unchanged=len(rows) - len(changed_answers),
+        unchanged=len(rows) - changed,
     )
 
 
-def _event(answer, user, field, before, after, explanation_changed, basis, row):
+def _import_row(answer: Answer, row: LevelRow, field: str, basis: str, user) -> bool:
+    """One row through the lifecycle; False when it changes nothing."""
+    values = {field: row.level}
+    explanation_changed = basis == "self" and row.explanation not in (None, answer.explanation)
+    if explanation_changed:
+        values["explanation"] = row.explanation
+    if all(getattr(answer, name) == value for name, value in values.items()):
+        return False
     comment = _("Diimpor dari berkas (dasar: %(basis)s, baris %(row)s).") % {
         "basis": basis,
         "row": row.row,
@@ -213,17 +199,15 @@ def _event(answer, user, field, before, after, explanation_changed, basis, row):
         comment += " " + _("Penjelasan juga diperbarui.")
     elif basis != "self" and row.explanation:
         comment += " " + row.explanation
-    return AnswerEvent(
-        answer=answer,
-        actor=user,
-        kind=EventKind.IMPORTED,
-        state_before=answer.state,
-        state_after=answer.state,
-        field=field,
-        value_before="" if before is None else str(before),
-        value_after=str(after),
-        comment=comment,
+    lifecycle.apply(
+        "import",
+        answer,
+        user=user,
+        reload=False,
+        prepare=lambda _current: values,
+        event={"comment": comment},
     )
+    return True
 
 
 # --- reading -----------------------------------------------------------------

@@ -10,23 +10,19 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import default_assignment
+from assessments import default_assignment, lifecycle
 from assessments.models import (
     OPD,
     Answer,
-    AnswerEvent,
     AnswerState,
     Assignment,
     EvaluationPeriod,
-    EventKind,
     EvidenceLink,
     Instansi,
     PeriodState,
 )
-from assessments.services import answers_ensure
 from indicators import scoring
 from indicators.models import FrameworkVersion
 
@@ -126,7 +122,7 @@ def period_create(
         target_index=target_index,
     )
     _assignments_create(period=period, previous=previous)
-    answers_ensure(period=period)
+    lifecycle.answers_ensure(period=period)
     if copy_from_previous:
         _answers_copy(period=period, previous=previous, user=user)
     return period
@@ -184,47 +180,34 @@ def _answers_copy(*, period: EvaluationPeriod, previous: EvaluationPeriod, user)
         for a in Answer.objects.filter(period=previous).prefetch_related("evidence_links")
     }
     comment = _("Disalin dari periode %(year)s") % {"year": previous.year}
-    changed, links, events = [], [], []
-    for answer in Answer.objects.filter(period=period, state=AnswerState.DRAFT):
-        old = old_by_indicator.get(answer.indicator_id)
-        if old is None:
-            continue
-        old_links = [link for link in old.evidence_links.all() if link.withdrawn_at is None]
-        if old.proposed_level is None and not old.explanation and not old_links:
-            continue
-        answer.proposed_level = old.proposed_level
-        answer.explanation = old.explanation
-        answer.updated_by = user
-        answer.updated_at = timezone.now()
-        changed.append(answer)
-        links += [
-            EvidenceLink(answer=answer, url=link.url, note=link.note, added_by=link.added_by)
-            for link in old_links
-        ]
-        events.append(
-            AnswerEvent(
-                answer=answer,
-                actor=user,
-                kind=EventKind.IMPORTED,
-                state_before=answer.state,
-                state_after=answer.state,
-                field="proposed_level",
-                value_before="",
-                value_after="" if old.proposed_level is None else str(old.proposed_level),
-                comment=comment,
+    links = []
+    drafts = Answer.objects.filter(period=period, state=AnswerState.DRAFT).select_related(
+        "period__framework", "indicator", "opd"
+    )
+    with lifecycle.operation("copy_previous"):
+        for answer in drafts:
+            old = old_by_indicator.get(answer.indicator_id)
+            if old is None:
+                continue
+            old_links = [link for link in old.evidence_links.all() if link.withdrawn_at is None]
+            if old.proposed_level is None and not old.explanation and not old_links:
+                continue
+            copied = lifecycle.apply(
+                "copy_previous",
+                answer,
+                user=user,
+                reload=False,
+                prepare=lambda _current, old=old: {
+                    "proposed_level": old.proposed_level,
+                    "explanation": old.explanation,
+                },
+                event={"comment": comment},
             )
-        )
-    _answers_save(changed, ["proposed_level", "explanation", "updated_by", "updated_at"])
-    EvidenceLink.objects.bulk_create(links)
-    AnswerEvent.objects.bulk_create(events)
-
-
-def _answers_save(answers, fields) -> None:
-    """One save per answer, not bulk_update: listeners of Answer's post_save
-    (the reports' index snapshots) must hear of every change. At most one
-    row per indicator, so the cost stays small."""
-    for answer in answers:
-        answer.save(update_fields=fields)
+            links += [
+                EvidenceLink(answer=copied, url=link.url, note=link.note, added_by=link.added_by)
+                for link in old_links
+            ]
+        EvidenceLink.objects.bulk_create(links)
 
 
 @transaction.atomic
@@ -334,30 +317,22 @@ def assignments_update_bulk(
             a.responsible_opd = responsible_opd
             changed.add(a.id)
         Assignment.objects.bulk_update(moved, ["responsible_opd"])
-        answers = list(
-            Answer.objects.filter(period=locked, indicator_id__in=before).exclude(
-                opd=responsible_opd
-            )
+        answers = Answer.objects.filter(period=locked, indicator_id__in=before).exclude(
+            opd=responsible_opd
         )
-        for answer in answers:
-            answer.opd = responsible_opd
-            answer.version += 1
-            answer.updated_by = user
-            answer.updated_at = timezone.now()
-        _answers_save(answers, ["opd", "version", "updated_by", "updated_at"])
-        AnswerEvent.objects.bulk_create(
-            AnswerEvent(
-                answer=answer,
-                actor=user,
-                kind=EventKind.REASSIGNED,
-                state_before=answer.state,
-                state_after=answer.state,
-                field="opd",
-                value_before=before[answer.indicator_id].short_name,
-                value_after=responsible_opd.short_name,
-            )
-            for answer in answers
-        )
+        with lifecycle.operation("reassign"):
+            for answer in answers.select_related("period__framework", "indicator", "opd"):
+                lifecycle.apply(
+                    "reassign",
+                    answer,
+                    user=user,
+                    reload=False,
+                    prepare=lambda _current: {"opd": responsible_opd},
+                    event={
+                        "value_before": before[answer.indicator_id].short_name,
+                        "value_after": responsible_opd.short_name,
+                    },
+                )
 
     through = Assignment.contributors.through
     if contributors is not None:
@@ -404,38 +379,26 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
     if errors:
         raise ValidationError(errors)
 
-    answers_ensure(period=locked)
-    by_indicator = {
-        a.indicator_id: a
-        for a in Answer.objects.select_for_update().filter(
-            period=locked, indicator_id__in=[indicators[c].id for c in levels]
-        )
-    }
-    changed, events = [], []
-    for code, level in levels.items():
-        answer = by_indicator[indicators[code].id]
-        if answer.final_level == level:
-            continue
-        events.append(
-            AnswerEvent(
-                answer=answer,
-                actor=user,
-                kind=EventKind.FINAL_SET,
-                state_before=answer.state,
-                state_after=answer.state,
-                field="final_level",
-                value_before="" if answer.final_level is None else str(answer.final_level),
-                value_after="" if level is None else str(level),
+    lifecycle.answers_ensure(period=locked)
+    answers = Answer.objects.filter(
+        period=locked, indicator_id__in=[indicators[c].id for c in levels]
+    ).select_related("period__framework", "indicator", "opd")
+    by_indicator = {a.indicator_id: a for a in answers}
+    changed = 0
+    with lifecycle.operation("set_final"):
+        for code, level in levels.items():
+            answer = by_indicator[indicators[code].id]
+            if answer.final_level == level:
+                continue
+            lifecycle.apply(
+                "set_final",
+                answer,
+                user=user,
+                reload=False,
+                prepare=lambda _current, level=level: {"final_level": level},
             )
-        )
-        answer.final_level = level
-        answer.version += 1
-        answer.updated_by = user
-        answer.updated_at = timezone.now()
-        changed.append(answer)
-    _answers_save(changed, ["final_level", "version", "updated_by", "updated_at"])
-    AnswerEvent.objects.bulk_create(events)
-    return len(changed)
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)

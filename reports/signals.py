@@ -1,16 +1,17 @@
 """Reports listens to assessments instead of being called by it: the
-dependency runs indicators <- assessments <- reports, never backwards."""
+dependency runs indicators <- assessments <- reports, never backwards.
 
-from django.db.models.signals import post_delete, post_save
+One domain signal, sent by assessments.lifecycle once per operation after the
+commit, tells which periods' answers changed; each gets one (coalesced)
+snapshot recomputation."""
+
 from django.dispatch import receiver
 
-from assessments.models import Answer
+from assessments.signals import answers_changed
 from reports.tasks import snapshot_schedule
 
 
-@receiver(post_save, sender=Answer, dispatch_uid="reports.answer_saved")
-@receiver(post_delete, sender=Answer, dispatch_uid="reports.answer_deleted")
-def answer_changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):
-        return  # fixture loading
-    snapshot_schedule(period_id=instance.period_id)
+@receiver(answers_changed, dispatch_uid="reports.answers_changed")
+def answers_changed_recompute(sender, period_ids, **kwargs):
+    for period_id in sorted(period_ids):
+        snapshot_schedule(period_id=period_id)

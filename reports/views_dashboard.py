@@ -26,7 +26,7 @@ from assessments.access import (
     scope_for,
     visible_periods,
 )
-from assessments.items import external_waiting_codes
+from assessments.external import external_waiting_codes
 from assessments.models import OPD, EvaluationPeriod
 from indicators import scoring
 from reports import timeline

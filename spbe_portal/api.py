@@ -9,6 +9,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from spbe_portal.errors import Conflict, DomainError, status_of
+
 ErrorSerializer = inline_serializer(
     name="Error",
     fields={
@@ -61,12 +63,11 @@ class Pagination(PageNumberPagination):
 
 
 def api_exception_handler(exc, context):
-    # The services' refusals (assessments.services.ServiceError and its
-    # subclasses) carry their HTTP status and a translated message.
-    status = getattr(exc, "status", None)
-    message = getattr(exc, "message", None)
-    if isinstance(status, int) and isinstance(message, str):
-        return Response({"detail": message, "errors": {}}, status=status)
+    # The API edge of spbe_portal.errors. A conflict on the answer's version
+    # is 412 here: the client's If-Match (or the version it read) is stale.
+    if isinstance(exc, DomainError):
+        status = 412 if isinstance(exc, Conflict) else status_of(exc)
+        return Response({"detail": exc.message, "errors": {}}, status=status)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": " ".join(exc.messages), "errors": {}}, status=400)
     response = exception_handler(exc, context)

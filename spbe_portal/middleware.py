@@ -1,5 +1,5 @@
-"""Project-wide middleware: the Content-Security-Policy and the
-Indonesian-first choice of language.
+"""Project-wide middleware: the Content-Security-Policy, the
+Indonesian-first choice of language, and the HTML edge of the domain errors.
 
 Scripts only from our own origin: no inline scripts or handlers anywhere, so
 an injected <script> or onclick= does nothing. Inline style attributes stay
@@ -8,7 +8,10 @@ allowed for progress bars and chart sizes, a much smaller risk.
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+
+from spbe_portal.errors import DomainError, status_of
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,3 +58,26 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DomainErrorMiddleware:
+    """The HTML edge of spbe_portal.errors: a refusal that a view did not
+    handle itself becomes the portal's error page with the domain's own
+    (translated) message and the status `status_of` gives it. The API maps
+    the same errors in its exception handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        return render(
+            request,
+            "errors/refused.html",
+            {"message": exception.message, "response_status": status_of(exception)},
+            status=status_of(exception),
+        )

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "spbe_portal.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "spbe_portal.urls"

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.forms.auth import LoginForm
-from assessments.views import home as views_home
+from spbe_portal import home as views_home
 from spbe_portal import views
 
 urlpatterns = [

@@ -255,8 +255,8 @@ def officer_world(db):
     one of another instansi, and a reviewer. Returns a namespace."""
     from types import SimpleNamespace
 
+    from assessments.lifecycle import answers_ensure
     from assessments.models import Answer, Role
-    from assessments.services import answers_ensure
     from indicators.models import LevelName
     from tests.factories import (
         AssignmentFactory,
@@ -310,6 +310,7 @@ def api_world(db, evidence_storage):
     from django.utils import timezone
 
     from assessments.api.auth import api_token_create
+    from assessments.lifecycle import answers_ensure
     from assessments.models import (
         Answer,
         AnswerState,
@@ -318,7 +319,6 @@ def api_world(db, evidence_storage):
         Membership,
         Role,
     )
-    from assessments.services import answers_ensure
     from reports.models import IndexSnapshot, JobState, ReportJob
     from tests.factories import (
         AssignmentFactory,

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from assessments.lifecycle import answers_ensure
 from assessments.models import (
     Answer,
     AnswerState,
@@ -39,7 +40,6 @@ from assessments.models import (
     Notification,
     Role,
 )
-from assessments.services import answers_ensure
 from indicators.models import EvidenceItem, LevelName
 from reports.models import JobState, ReportJob
 from tests.factories import (

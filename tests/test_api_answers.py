@@ -1,5 +1,5 @@
 """Answers through the API: officers save drafts with If-Match and submit;
-reviewers accept, adjust and return. The same services as the HTML views
+reviewers accept, adjust and return. The same functions as the HTML views
 decide, so the same refusals come back, as the common error body."""
 
 from datetime import timedelta

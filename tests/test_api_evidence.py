@@ -1,5 +1,5 @@
 """Evidence through the API: multipart upload with the portal's own content
-checks (services.evidence_add), listing with filters, streaming download."""
+checks (assessments.evidence.attach), listing with filters, streaming download."""
 
 import hashlib
 

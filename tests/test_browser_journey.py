@@ -36,8 +36,8 @@ def celery_eager():
 def journey(spbe2020, evidence_storage, celery_eager, settings):
     from types import SimpleNamespace
 
+    from assessments.lifecycle import answers_ensure
     from assessments.models import Assignment, PeriodState
-    from assessments.services import answers_ensure
     from reports.snapshots import BASES, snapshot_compute
     from tests.factories import (
         AnswerFactory,

@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments.evidence import attach
 from assessments.evidence.checks import EvidenceRejected, evidence_check, safe_display_name
 from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, EvidenceFile
+from spbe_portal.errors import Invalid
 
 pytestmark = pytest.mark.django_db
 
@@ -354,8 +355,8 @@ def test_very_long_unicode_name_is_truncated_keeping_the_extension():
 def test_traversal_and_null_byte_names_are_refused(world, raw):
     uploaded = SimpleUploadedFile("x.pdf", PDF)
     uploaded.name = raw  # bypass the upload parser's own cleaning
-    with pytest.raises(services.EvidenceRefused, match="Nama berkas tidak sah"):
-        services.evidence_add(answer=world.answer, user=world.officer, uploaded_file=uploaded)
+    with pytest.raises(Invalid, match="Nama berkas tidak sah"):
+        attach.evidence_add(answer=world.answer, user=world.officer, uploaded_file=uploaded)
     assert not EvidenceFile.objects.exists()
     assert stored_files(world.storage) == []
 
@@ -368,7 +369,7 @@ def test_directories_and_long_unicode_names_are_stored_safely(world):
     ):
         uploaded = SimpleUploadedFile("x.pdf", PDF)
         uploaded.name = raw
-        evidence = services.evidence_add(
+        evidence = attach.evidence_add(
             answer=world.answer, user=world.officer, uploaded_file=uploaded
         )
         assert "/" not in evidence.original_name and "\\" not in evidence.original_name
@@ -427,7 +428,7 @@ def test_no_file_chosen(client, world):
 
 
 def add(world, name="bukti.pdf", data=PDF, user=None):
-    return services.evidence_add(
+    return attach.evidence_add(
         answer=world.answer,
         user=user or world.officer,
         uploaded_file=SimpleUploadedFile(name, data),
@@ -509,7 +510,7 @@ def test_inline_only_for_pdf_and_images(client, world):
 
 def test_withdrawn_evidence_stays_downloadable_for_the_audit(client, world):
     evidence = add(world)
-    services.evidence_withdraw(evidence=evidence, user=world.officer)
+    attach.evidence_withdraw(evidence=evidence, user=world.officer)
     client.force_login(world.reviewer)
     assert client.get(download_url(evidence)).status_code == 200
 

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import periods
+from assessments.lifecycle import answers_ensure
 from assessments.models import Answer, AnswerEvent, Assignment, EventKind, PeriodState, Role
-from assessments.services import answers_ensure
 from tests.factories import (
     AnswerFactory,
     AssignmentFactory,

@@ -244,7 +244,7 @@ def _previous_year(world):
         review_closes_at=now - timedelta(days=300),
     )
     from assessments import periods
-    from assessments.services import answers_ensure
+    from assessments.lifecycle import answers_ensure
 
     periods._assignments_create(period=period, previous=None)
     answers_ensure(period=period)

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import answering, errors, lifecycle
+from assessments.evidence import attach
 from assessments.models import (
     Answer,
     AnswerEvent,
@@ -59,7 +60,7 @@ def text(response):
 def test_my_indicators_lists_own_answers_with_progress_and_time_left(client, officer_world):
     w = officer_world
     other = AssignmentFactory(period=w.period, responsible_opd=w.other_opd)
-    services.answers_ensure(period=w.period)
+    lifecycle.answers_ensure(period=w.period)
     client.force_login(w.officer)
     response = client.get(reverse("assessments:my_indicators"))
     assert response.status_code == 200
@@ -74,7 +75,7 @@ def test_my_indicators_lists_own_answers_with_progress_and_time_left(client, off
 def test_my_indicators_filters_by_state(client, officer_world):
     w = officer_world
     second = AssignmentFactory(period=w.period, responsible_opd=w.opd)
-    services.answers_ensure(period=w.period)
+    lifecycle.answers_ensure(period=w.period)
     Answer.objects.filter(indicator=second.indicator).update(state=AnswerState.SUBMITTED)
     client.force_login(w.officer)
     body = text(client.get(reverse("assessments:my_indicators"), {"state": "submitted"}))
@@ -97,7 +98,7 @@ def test_my_indicators_is_empty_for_outsiders_and_redirects_anonymous(client, of
 def _answers(period, opd, count):
     for _ in range(count):
         AssignmentFactory(period=period, responsible_opd=opd)
-    services.answers_ensure(period=period)
+    lifecycle.answers_ensure(period=period)
 
 
 def _list_queries(client, django_assert_max_num_queries, user):
@@ -178,11 +179,13 @@ def test_officer_saves_a_draft(client, officer_world):
     assert answer.version == 2
     assert answer.state == AnswerState.DRAFT
     assert answer.updated_by == w.officer
-    events = AnswerEvent.objects.filter(answer=answer, kind=EventKind.SAVED)
-    level_event = events.get(field="proposed_level")
-    assert (level_event.value_before, level_event.value_after) == ("", "3")
-    assert level_event.actor == w.officer
-    assert events.get(field="explanation").value_after.startswith("FAKTA")
+    # One save, one event, holding both fields it changed.
+    event = AnswerEvent.objects.get(answer=answer, kind=EventKind.SAVED)
+    assert (event.field, event.value_before, event.value_after) == ("proposed_level", "", "3")
+    assert event.actor == w.officer
+    changes = {name: (before, after) for name, before, after in event.field_changes}
+    assert changes["proposed_level"] == ("", "3")
+    assert changes["explanation"][1].startswith("FAKTA")
     page = text(client.get(detail_url(answer)))
     assert "Draf jawaban disimpan." in page
     assert "Tingkat usulan" in page
@@ -241,7 +244,7 @@ def test_save_then_refused_submit_keeps_the_form_current(client, officer_world):
 
 def test_submit_view_with_version(client, officer_world):
     w = officer_world
-    answer = services.answer_save(
+    answer = answering.answer_save(
         answer=w.answer, user=w.officer, level=2, explanation="FAKTA", expected_version=1
     )
     client.force_login(w.officer)
@@ -254,8 +257,8 @@ def test_submit_view_with_version(client, officer_world):
 def test_submit_all_reports_not_ready(client, officer_world):
     w = officer_world
     second = AssignmentFactory(period=w.period, responsible_opd=w.opd)
-    services.answers_ensure(period=w.period)
-    services.answer_save(
+    lifecycle.answers_ensure(period=w.period)
+    answering.answer_save(
         answer=w.answer, user=w.officer, level=2, explanation="FAKTA", expected_version=1
     )
     client.force_login(w.officer)
@@ -301,8 +304,8 @@ def test_out_of_range_level_is_refused(client, officer_world, level):
 
 def test_service_refuses_out_of_range_level(officer_world):
     w = officer_world
-    with pytest.raises(services.InvalidLevel):
-        services.answer_save(
+    with pytest.raises(errors.InvalidLevel):
+        answering.answer_save(
             answer=w.answer, user=w.officer, level=6, explanation="", expected_version=1
         )
     assert Answer.objects.get(pk=w.answer.pk).version == 1
@@ -310,7 +313,7 @@ def test_service_refuses_out_of_range_level(officer_world):
 
 def test_stale_form_shows_conflict_with_both_versions(client, officer_world):
     w = officer_world
-    services.answer_save(
+    answering.answer_save(
         answer=w.answer,
         user=w.colleague,
         level=4,
@@ -388,25 +391,25 @@ def test_answer_page_query_count_does_not_grow(client, officer_world, evidence_s
             assert client.get(detail_url(w.answer)).status_code == 200
         return len(captured.captured_queries)
 
-    services.answer_save(
+    answering.answer_save(
         answer=w.answer, user=w.officer, level=1, explanation="a", expected_version=1
     )
     small = count()
     for i in range(15):
         answer = Answer.objects.get(pk=w.answer.pk)
-        services.answer_save(
+        answering.answer_save(
             answer=answer,
             user=w.colleague if i % 2 else w.officer,
             level=1 + i % 5,
             explanation=f"versi {i}",
             expected_version=answer.version,
         )
-        services.evidence_add(
+        attach.evidence_add(
             answer=answer,
             user=w.officer,
             uploaded_file=SimpleUploadedFile(f"b{i}.pdf", b"%PDF-1.4\n%%EOF"),
         )
-        services.evidence_link_add(
+        attach.evidence_link_add(
             answer=answer, user=w.officer, url=f"https://contoh.go.id/{i}", note=""
         )
     assert count() == small
@@ -479,15 +482,15 @@ def test_contributor_may_add_evidence_links_but_not_edit(client, officer_world):
 
 def test_answers_ensure_is_idempotent_and_follows_untouched_reassignment(officer_world):
     w = officer_world
-    assert services.answers_ensure(period=w.period) == 0
+    assert lifecycle.answers_ensure(period=w.period) == 0
     extra = AssignmentFactory(period=w.period, responsible_opd=w.opd)
-    assert services.answers_ensure(period=w.period) == 1
+    assert lifecycle.answers_ensure(period=w.period) == 1
     Assignment.objects.filter(pk=extra.pk).update(responsible_opd=w.other_opd)
     Assignment.objects.filter(pk=w.assignment.pk).update(responsible_opd=w.other_opd)
-    services.answer_save(
+    answering.answer_save(
         answer=w.answer, user=w.officer, level=1, explanation="", expected_version=1
     )
-    services.answers_ensure(period=w.period)
+    lifecycle.answers_ensure(period=w.period)
     assert Answer.objects.get(indicator=extra.indicator).opd == w.other_opd
     assert Answer.objects.get(pk=w.answer.pk).opd == w.opd  # work stays where it was done
 
@@ -516,7 +519,7 @@ def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_pa
     opd = OPDFactory(instansi=instansi, short_name="Diskominfo")
     for indicator in spbe2020.indicators.order_by("position")[:5]:
         Assignment.objects.create(period=period, indicator=indicator, responsible_opd=opd)
-    services.answers_ensure(period=period)
+    lifecycle.answers_ensure(period=period)
     officer_of(opd, user__username="petugas")
 
     def login():
@@ -569,26 +572,32 @@ def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_pa
     assert Answer.objects.get(pk=answer.pk).state == AnswerState.SUBMITTED
 
 
-def test_saves_and_submits_announce_post_save_for_listeners(officer_world):
-    """The conditional UPDATE sends no post_save by itself; reports' index
-    snapshots listen for it, so the services send it."""
-    from django.db.models.signals import post_save
+def test_saves_and_submits_announce_answers_changed_once_after_commit(
+    officer_world, django_capture_on_commit_callbacks
+):
+    """Listeners (reports' index snapshots) hear of each operation once, from
+    the lifecycle's domain signal, and only after the commit."""
+    from assessments.signals import answers_changed
 
     w = officer_world
     heard = []
 
-    def listener(sender, instance, update_fields, **kwargs):
-        heard.append((instance.pk, instance.version, set(update_fields)))
+    def listener(sender, period_ids, answer_ids, action, **kwargs):
+        heard.append((action, set(period_ids), set(answer_ids)))
 
-    post_save.connect(listener, sender=Answer, weak=False)
+    answers_changed.connect(listener, weak=False)
     try:
-        answer = services.answer_save(
-            answer=w.answer, user=w.officer, level=2, explanation="F", expected_version=1
-        )
-        services.answer_submit(answer=answer, user=w.officer, expected_version=2)
+        with django_capture_on_commit_callbacks() as pending:
+            answer = answering.answer_save(
+                answer=w.answer, user=w.officer, level=2, explanation="F", expected_version=1
+            )
+            answering.answer_submit(answer=answer, user=w.officer, expected_version=2)
+        assert heard == []  # nothing before the commit
+        for callback in pending:
+            callback()
     finally:
-        post_save.disconnect(listener, sender=Answer)
+        answers_changed.disconnect(listener)
     assert heard == [
-        (w.answer.pk, 2, {"proposed_level", "explanation"}),
-        (w.answer.pk, 3, {"state", "submitted_at"}),
+        ("save", {w.period.pk}, {w.answer.pk}),
+        ("submit", {w.period.pk}, {w.answer.pk}),
     ]

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import items
+from assessments import answering, errors, external, items
 from assessments.models import (
     Answer,
     AnswerEvent,
@@ -265,7 +265,7 @@ def test_external_waiting_counts_as_one_then_value_sets_level(client, world):
     period = world.period
     i5 = Answer.objects.get(period=period, indicator__code="I5")
     assert (i5.proposed_level, i5.validated_level, i5.state) == (1, 1, AnswerState.VALIDATED)
-    assert items.external_waiting_codes(period) == ["I5", "I6", "I7"]
+    assert external.external_waiting_codes(period) == ["I5", "I6", "I7"]
 
     client.force_login(world.officer)
     page = client.get(reverse("assessments:answer_detail", args=[i5.public_id]))
@@ -291,7 +291,7 @@ def test_external_waiting_counts_as_one_then_value_sets_level(client, world):
     record = ExternalValue.objects.get(period=period, indicator=i5.indicator)
     assert (record.value, record.level, record.source) == (Decimal("50"), 3, "Portal SDI 2026")
     assert AnswerEvent.objects.filter(answer=i5, kind=EventKind.EXTERNAL_SET).exists()
-    assert items.external_waiting_codes(period) == ["I6", "I7"]
+    assert external.external_waiting_codes(period) == ["I6", "I7"]
 
     # A boundary value belongs to the lower level; out of range is refused.
     client.post(url, {**form, "value": "12.5"})
@@ -410,14 +410,13 @@ def test_pdf_below_one_says_belum_terindikasi_and_flags_waiting(world):
 
 
 def test_save_service_refuses_a_level_the_items_do_not_support(world):
-    from assessments import services
 
     answer = world.answer
-    with pytest.raises(services.InvalidLevel):
-        services.answer_save(
+    with pytest.raises(errors.InvalidLevel):
+        answering.answer_save(
             answer=answer, user=world.officer, level=4, explanation="x", expected_version=1
         )
-    saved = services.answer_save(
+    saved = answering.answer_save(
         answer=answer, user=world.officer, level=None, explanation="x", expected_version=1
     )
     assert saved.proposed_level == 0

@@ -1,13 +1,15 @@
-"""Reviewer decisions are conditional UPDATEs; they must still announce
-post_save so that reports' index snapshots follow the validated levels
-(found by the browser journey: the dashboard showed 'sedang dihitung')."""
+"""Reviewer decisions announce themselves once, through the lifecycle's
+answers_changed signal after the commit, so that reports' index snapshots
+follow the validated levels (found by the browser journey: the dashboard
+showed 'sedang dihitung')."""
 
 import pytest
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from assessments import review as reviewing
 from assessments.models import Answer, AnswerState, ReturnReason
+from assessments.signals import answers_changed
+from spbe_portal.errors import WrongState
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +18,12 @@ pytestmark = pytest.mark.django_db
 def heard():
     calls = []
 
-    def listener(sender, instance, update_fields, **kwargs):
-        calls.append((instance.pk, set(update_fields)))
+    def listener(sender, period_ids, answer_ids, action, **kwargs):
+        calls.append((set(answer_ids), action))
 
-    post_save.connect(listener, sender=Answer, weak=False)
+    answers_changed.connect(listener, weak=False)
     yield calls
-    post_save.disconnect(listener, sender=Answer)
+    answers_changed.disconnect(listener)
 
 
 @pytest.fixture
@@ -35,34 +37,45 @@ def submitted(officer_world):
     )
 
 
-def test_accept_announces_the_validated_level(officer_world, submitted, heard):
-    reviewing.answer_accept(answer=submitted, user=officer_world.reviewer)
-    assert heard == [(submitted.pk, {"state", "validated_level"})]
+def test_accept_announces_the_validated_level(
+    officer_world, submitted, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewing.answer_accept(answer=submitted, user=officer_world.reviewer)
+    assert heard == [({submitted.pk}, "accept")]
 
 
-def test_adjust_announces_the_validated_level(officer_world, submitted, heard):
-    reviewing.answer_adjust(
-        answer=submitted, user=officer_world.reviewer, level=2, justification="Belum direviu."
-    )
-    assert heard == [(submitted.pk, {"state", "validated_level"})]
+def test_adjust_announces_the_validated_level(
+    officer_world, submitted, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewing.answer_adjust(
+            answer=submitted, user=officer_world.reviewer, level=2, justification="Belum direviu."
+        )
+    assert heard == [({submitted.pk}, "adjust")]
 
 
-def test_return_announces_the_state(officer_world, submitted, heard):
-    reviewing.answer_return(
-        answer=submitted,
-        user=officer_world.reviewer,
-        reason=ReturnReason.EVIDENCE_MISSING,
-        comment="SK belum ada.",
-    )
-    assert len(heard) == 1 and "state" in heard[0][1]
+def test_return_announces_the_state(
+    officer_world, submitted, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewing.answer_return(
+            answer=submitted,
+            user=officer_world.reviewer,
+            reason=ReturnReason.EVIDENCE_MISSING,
+            comment="SK belum ada.",
+        )
+    assert heard == [({submitted.pk}, "return")]
 
 
-def test_a_refused_decision_announces_nothing(officer_world, submitted, heard):
+def test_a_refused_decision_announces_nothing(
+    officer_world, submitted, heard, django_capture_on_commit_callbacks
+):
     stale = Answer.objects.select_related("period__framework", "indicator", "opd").get(
         pk=submitted.pk
     )
     reviewing.answer_accept(answer=submitted, user=officer_world.reviewer)
     heard.clear()
-    with pytest.raises(reviewing.ReviewWrongState):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(WrongState):
         reviewing.answer_accept(answer=stale, user=officer_world.reviewer)
     assert heard == []

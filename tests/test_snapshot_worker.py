@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
+from assessments import periods
 from reports.models import IndexSnapshot
 from reports.snapshots import snapshot_compute
 from reports.tasks import schedule_key
@@ -20,9 +21,8 @@ def test_editing_one_answer_updates_the_snapshot_through_the_worker(
     assert before.index_exact == Decimal("3.7885")
     cache.delete(schedule_key(period.pk))
 
-    answer = kaltim2024.answers["47"]
-    answer.final_level = 5
-    answer.save()  # the post_save receiver schedules the recomputation
+    # The lifecycle's answers_changed signal schedules the recomputation.
+    assert periods.final_levels_set(period=period, user=None, levels={"47": 5}) == 1
 
     def updated():
         snap = IndexSnapshot.objects.get(period=period, basis="final")

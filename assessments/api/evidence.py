@@ -1,6 +1,6 @@
 """Evidence through the API: files (upload with the portal's own content
 checks, list, download, withdraw) and links. Objects come through
-assessments.access; changes go through assessments.services."""
+assessments.access; changes go through assessments.evidence.attach."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import access, items, services
+from assessments import access
 from assessments.api import serializers as s
 from assessments.api.views import answer_or_404
+from assessments.evidence import attach
 from assessments.evidence.checks import EvidenceSizeLimitHandler, safe_display_name, too_big_message
 from assessments.models import EvidenceFile, EvidenceLink
 from spbe_portal.api import COMMON_ERRORS, errors
@@ -89,11 +90,11 @@ class EvidenceList(generics.ListAPIView):
         data = payload.validated_data
         answer = answer_or_404(request.user, data["answer"])
         if data.get("item"):
-            evidence = items.item_evidence_add(
+            evidence = attach.item_evidence_add(
                 answer=answer, user=request.user, item_id=data["item"], uploaded_file=data["file"]
             )
         else:
-            evidence = services.evidence_add(
+            evidence = attach.evidence_add(
                 answer=answer, user=request.user, uploaded_file=data["file"]
             )
         evidence.answer = answer
@@ -155,7 +156,7 @@ class EvidenceDetail(generics.RetrieveAPIView):
     )
     def delete(self, request, public_id):
         evidence = self.get_object()
-        services.evidence_withdraw(evidence=evidence, user=request.user)
+        attach.evidence_withdraw(evidence=evidence, user=request.user)
         return Response(s.EvidenceSerializer(evidence).data)
 
 
@@ -210,7 +211,7 @@ class EvidenceLinkList(generics.ListAPIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         answer = answer_or_404(request.user, data["answer"])
-        link = services.evidence_link_add(
+        link = attach.evidence_link_add(
             answer=answer, user=request.user, url=data["url"], note=data["note"]
         )
         link.answer = answer
@@ -238,5 +239,5 @@ class EvidenceLinkDetail(generics.RetrieveAPIView):
     )
     def delete(self, request, public_id):
         link = self.get_object()
-        services.evidence_link_withdraw(link=link, user=request.user)
+        attach.evidence_link_withdraw(link=link, user=request.user)
         return Response(s.EvidenceLinkSerializer(link).data)

@@ -2,9 +2,11 @@
 reviewer decisions and evidence.
 
 Every object comes through assessments.access (404 for what the user may not
-see) and every change through the same services as the HTML views
-(assessments.services, assessments.review), whose refusals carry their
-HTTP status; spbe_portal.api turns them into the common error body.
+see) and every change through the same functions as the HTML views
+(assessments.answering, assessments.review, assessments.items), whose
+refusals are domain errors without an HTTP status; spbe_portal.api maps them
+to the common error body (a conflict on the version is 412 here, as If-Match
+asks).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import access, items, services
+from assessments import access, answering, items
 from assessments import review as reviewing
 from assessments.api import serializers as s
 from assessments.models import (
@@ -35,6 +37,7 @@ from assessments.models import (
     PeriodState,
 )
 from spbe_portal.api import COMMON_ERRORS, errors
+from spbe_portal.errors import NotAllowed
 
 TAG_ORG = "organisasi"
 TAG_ANSWERS = "jawaban"
@@ -258,10 +261,6 @@ def answer_or_404(user, public_id) -> Answer:
     )
 
 
-def _stale(exc) -> PreconditionFailed:
-    return PreconditionFailed(exc.message)
-
-
 @extend_schema(
     tags=[TAG_ANSWERS], responses={200: s.AnswerSerializer, **errors(*COMMON_ERRORS, 400, 404)}
 )
@@ -307,21 +306,18 @@ class AnswerDetail(APIView):
     def patch(self, request, public_id):
         answer = answer_or_404(request.user, public_id)
         if not access.can_edit_answer(request.user, answer):
-            raise services.NotAllowed()
+            raise NotAllowed(_("Anda tidak berwenang mengubah jawaban ini."))
         version = expected_version(request, answer)
         payload = s.AnswerUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            saved = services.answer_save(
-                answer=answer,
-                user=request.user,
-                level=data.get("proposed_level", answer.proposed_level),
-                explanation=data.get("explanation", answer.explanation),
-                expected_version=version,
-            )
-        except services.Conflict as exc:
-            raise _stale(exc) from None
+        saved = answering.answer_save(
+            answer=answer,
+            user=request.user,
+            level=data.get("proposed_level", answer.proposed_level),
+            explanation=data.get("explanation", answer.explanation),
+            expected_version=version,
+        )
         saved = answer_or_404(request.user, saved.public_id)
         return with_etag(
             Response(s.AnswerSerializer(saved, context={"request": request}).data), saved
@@ -342,14 +338,9 @@ class AnswerSubmit(APIView):
     def post(self, request, public_id):
         answer = answer_or_404(request.user, public_id)
         if not access.can_edit_answer(request.user, answer):
-            raise services.NotAllowed()
+            raise NotAllowed(_("Anda tidak berwenang mengubah jawaban ini."))
         version = expected_version(request, answer)
-        try:
-            done = services.answer_submit(
-                answer=answer, user=request.user, expected_version=version
-            )
-        except services.Conflict as exc:
-            raise _stale(exc) from None
+        done = answering.answer_submit(answer=answer, user=request.user, expected_version=version)
         done = answer_or_404(request.user, done.public_id)
         return with_etag(
             Response(s.AnswerSerializer(done, context={"request": request}).data), done
@@ -371,8 +362,8 @@ class AnswersSubmitAll(APIView):
             access.visible_periods(request.user), pk=payload.validated_data["period"]
         )
         if not access.scope_for(request.user).officer_opds:
-            raise services.NotAllowed()
-        result = services.answers_submit_all(user=request.user, period=period)
+            raise NotAllowed(_("Anda tidak berwenang mengubah jawaban ini."))
+        result = answering.answers_submit_all(user=request.user, period=period)
         return Response(
             {
                 "submitted": [a.public_id for a in result.submitted],
@@ -421,14 +412,11 @@ class _Decision(APIView):
     def post(self, request, public_id):
         answer = answer_or_404(request.user, public_id)
         if not access.can_review(request.user, answer.period):
-            raise reviewing.ReviewNotAllowed(_("Anda bukan asesor internal untuk instansi ini."))
+            raise NotAllowed(_("Anda bukan asesor internal untuk instansi ini."))
         expected_version(request, answer, required=False)
         payload = self.payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            decided = self.decide(answer, request.user, payload.validated_data)
-        except reviewing.ReviewConflict as exc:
-            raise _stale(exc) from None
+        decided = self.decide(answer, request.user, payload.validated_data)
         decided = answer_or_404(request.user, decided.public_id)
         body = s.AnswerSerializer(decided, context={"request": request}).data
         return with_etag(Response(body), decided)
@@ -484,7 +472,7 @@ class AnswerItemDecision(APIView):
     def post(self, request, public_id, item_id):
         answer = answer_or_404(request.user, public_id)
         if not access.can_review(request.user, answer.period):
-            raise reviewing.ReviewNotAllowed(_("Anda bukan asesor internal untuk instansi ini."))
+            raise NotAllowed(_("Anda bukan asesor internal untuk instansi ini."))
         payload = s.ItemDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         items.item_decide(
@@ -519,11 +507,6 @@ class AnswersAcceptBulk(APIView):
         }
         if len(found) != len(ids):
             raise Http404
-        try:
-            accepted = reviewing.answers_accept_bulk(
-                answers=[found[i] for i in ids], user=request.user
-            )
-        except reviewing.ReviewConflict as exc:
-            raise _stale(exc) from None
+        accepted = reviewing.answers_accept_bulk(answers=[found[i] for i in ids], user=request.user)
         body = s.AnswerSerializer(accepted, many=True, context={"request": request}).data
         return Response({"accepted": body})

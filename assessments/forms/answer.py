@@ -1,11 +1,11 @@
 """Officer forms: an answer's level and explanation, evidence files and links.
 The forms check shape; the rules (deadline, lock, range, version) are in
-assessments.services."""
+assessments.answering."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.services import EXPLANATION_MAX
+from assessments.answering import EXPLANATION_MAX
 
 
 class AnswerForm(forms.Form):

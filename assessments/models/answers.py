@@ -72,6 +72,8 @@ class EventKind(models.TextChoices):
     REASSIGNED = "reassigned", _("OPD penanggung jawab diubah")
     ITEM_DECIDED = "item_decided", _("Butir bukti dinilai")
     EXTERNAL_SET = "external_set", _("Nilai eksternal dicatat")
+    WITHDRAWN = "withdrawn", _("Pengajuan ditarik")
+    REOPENED = "reopened", _("Dibuka kembali")
 
 
 class ReturnReason(models.TextChoices):
@@ -96,6 +98,9 @@ class AnswerEvent(models.Model):
     value_after = models.TextField(blank=True)
     reason = models.CharField(max_length=30, choices=ReturnReason.choices, blank=True)
     comment = models.TextField(blank=True)
+    # Every field the change wrote, as [field, before, after]; `field` and
+    # the values above repeat the first, which lists and the API show.
+    changes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -106,6 +111,15 @@ class AnswerEvent(models.Model):
 
     def __str__(self):
         return f"{self.answer} · {self.get_kind_display()}"
+
+    @property
+    def field_changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) for every field the change wrote."""
+        if self.changes:
+            return [tuple(change) for change in self.changes]
+        if self.field:
+            return [(self.field, self.value_before, self.value_after)]
+        return []
 
 
 class ItemState(models.TextChoices):

@@ -23,6 +23,7 @@ from assessments.models import (
     Role,
     User,
 )
+from assessments.notifications import mail
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +45,7 @@ def _url(name: str, **kwargs) -> str:
 
 
 def _enqueue_emails(ids: list[int]) -> None:
-    from assessments.tasks import notification_emails_send
-
-    notification_emails_send.delay(ids)
+    mail.notification_emails_send.delay(ids)
 
 
 def notify(

@@ -21,6 +21,7 @@ EVENT_FIELDS = {
     "evidence_file": _("Berkas data dukung"),
     "evidence_link": _("Tautan data dukung"),
     "evidence_item": _("Butir bukti"),
+    "state": _("Status"),
 }
 
 

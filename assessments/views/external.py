@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import access, items, services
+from assessments import access, external
 from assessments.models import EvaluationPeriod, ExternalValue
+from spbe_portal.errors import Invalid
 
 
 class ExternalValueForm(forms.Form):
@@ -65,7 +66,7 @@ def external_values(request, code, year):
             indicator = next(i for i in indicators if str(i.pk) == data["indicator"])
             indicator.framework = period.framework
             try:
-                record = items.external_value_set(
+                record = external.external_value_set(
                     period=period,
                     indicator=indicator,
                     user=request.user,
@@ -73,9 +74,7 @@ def external_values(request, code, year):
                     source=data["source"],
                     measured_on=data["measured_on"],
                 )
-            except services.NotAllowed as exc:
-                raise PermissionDenied(exc.message) from None
-            except services.ServiceError as exc:
+            except Invalid as exc:
                 form.add_error("value", exc.message)
                 status = 400
             else:

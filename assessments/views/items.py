@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from assessments import access, items, services
-from assessments import review as reviewing
+from assessments import access, items
+from assessments.evidence import attach
 from assessments.evidence.checks import EvidenceSizeLimitHandler, safe_display_name, too_big_message
 from assessments.forms.answer import EvidenceUploadForm
 from assessments.models import Answer, ItemState
+from spbe_portal.errors import Conflict, Invalid, WrongState
 
 DECISIONS = {"accept": ItemState.ACCEPTED, "return": ItemState.RETURNED}
 
@@ -58,13 +59,11 @@ def _item_evidence_upload(request, public_id, item_id):
     if form.is_valid():
         for uploaded in form.cleaned_data["files"]:
             try:
-                items.item_evidence_add(
+                attach.item_evidence_add(
                     answer=answer, user=request.user, item_id=item_id, uploaded_file=uploaded
                 )
                 added += 1
-            except services.NotAllowed as exc:
-                raise PermissionDenied(exc.message) from None
-            except services.ServiceError as exc:
+            except (Invalid, WrongState) as exc:
                 errors.append(f"«{safe_display_name(uploaded.name)}»: {exc.message}")
     elif not errors:
         errors.append(" ".join(form.errors.get("files", [])))
@@ -93,9 +92,7 @@ def item_decide(request, public_id, item_id, decision):
             decision=DECISIONS[decision],
             comment=request.POST.get("comment", ""),
         )
-    except reviewing.ReviewNotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except services.ServiceError as exc:
+    except (Invalid, WrongState, Conflict) as exc:
         messages.error(request, exc.message)
         return redirect(f"{url}#item-{item_id}")
     messages.success(

@@ -15,11 +15,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import access, items, services
+from assessments import access, answering, items, lifecycle
+from assessments.evidence import attach
 from assessments.evidence.checks import (
     INLINE_CONTENT_TYPES,
     EvidenceSizeLimitHandler,
@@ -36,17 +36,8 @@ from assessments.models import (
     PeriodState,
 )
 from indicators.models import LevelName
+from spbe_portal.errors import Conflict, DomainError, status_of
 
-FIELD_LABELS = {
-    "proposed_level": gettext_lazy("Tingkat usulan"),
-    "validated_level": gettext_lazy("Tingkat tervalidasi"),
-    "final_level": gettext_lazy("Tingkat akhir"),
-    "explanation": gettext_lazy("Penjelasan"),
-    "state": gettext_lazy("Status"),
-    "evidence_file": gettext_lazy("Berkas data dukung"),
-    "evidence_link": gettext_lazy("Tautan data dukung"),
-    "evidence_item": gettext_lazy("Butir bukti"),
-}
 CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
 DONE_STATES = (AnswerState.SUBMITTED, AnswerState.VALIDATED)
 
@@ -168,7 +159,7 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         {"level": c.level, "text": c.text, "name": names.get(c.level, "")}
         for c in indicator.criteria.all()
     ]
-    editable_state = answer.state in services.EDITABLE_STATES
+    editable_state = answer.state in lifecycle.EDITABLE
     accepts = period.accepts_answers()
     can_edit = access.can_edit_answer(user, answer) and editable_state and accepts
     can_add_evidence = access.can_add_evidence(user, answer) and editable_state and accepts
@@ -210,7 +201,6 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     for event in events:
         event.state_before_label = states.get(event.state_before, event.state_before)
         event.state_after_label = states.get(event.state_after, event.state_after)
-        event.field_label = FIELD_LABELS.get(event.field, event.field)
     return render(
         request,
         "assessments/answer_detail.html",
@@ -266,7 +256,7 @@ def answer_detail(request, public_id):
         level = items.claimed_level(answer)
     saved = None
     try:
-        saved = services.answer_save(
+        saved = answering.answer_save(
             answer=answer,
             user=request.user,
             level=level,
@@ -274,13 +264,13 @@ def answer_detail(request, public_id):
             expected_version=data["version"],
         )
         if request.POST.get("action") == "submit":
-            saved = services.answer_submit(
+            saved = answering.answer_submit(
                 answer=saved, user=request.user, expected_version=saved.version
             )
             messages.success(request, _("Jawaban diajukan untuk divalidasi."))
         else:
             messages.success(request, _("Draf jawaban disimpan."))
-    except services.Conflict as exc:
+    except Conflict as exc:
         # The form keeps the user's text; its version becomes the current one
         # so that saving again is a deliberate overwrite of what they saw.
         retry = AnswerForm(
@@ -291,7 +281,7 @@ def answer_detail(request, public_id):
         return _answer_page(
             request, exc.current, form=retry, conflict=exc.current, error=exc.message, status=409
         )
-    except services.ServiceError as exc:
+    except DomainError as exc:
         current = _answer_or_404(request.user, public_id)
         error = exc.message
         if saved is not None:
@@ -305,7 +295,7 @@ def answer_detail(request, public_id):
             error = _("Draf disimpan, tetapi belum dapat diajukan: %(reason)s") % {
                 "reason": exc.message
             }
-        return _answer_page(request, current, form=form, error=error, status=exc.status)
+        return _answer_page(request, current, form=form, error=error, status=status_of(exc))
     return redirect("assessments:answer_detail", public_id=answer.public_id)
 
 
@@ -314,15 +304,15 @@ def answer_detail(request, public_id):
 def answer_submit(request, public_id):
     answer = _answer_or_404(request.user, public_id)
     try:
-        services.answer_submit(
+        answering.answer_submit(
             answer=answer, user=request.user, expected_version=request.POST.get("version")
         )
-    except services.Conflict as exc:
+    except Conflict as exc:
         return _answer_page(
             request, exc.current, conflict=exc.current, error=exc.message, status=409
         )
-    except services.ServiceError as exc:
-        return _answer_page(request, answer, error=exc.message, status=exc.status)
+    except DomainError as exc:
+        return _answer_page(request, answer, error=exc.message, status=status_of(exc))
     messages.success(request, _("Jawaban diajukan untuk divalidasi."))
     return redirect("assessments:answer_detail", public_id=answer.public_id)
 
@@ -334,8 +324,8 @@ def answers_submit_all(request):
         access.visible_periods(request.user), pk=request.POST.get("period")
     )
     try:
-        result = services.answers_submit_all(user=request.user, period=period)
-    except services.ServiceError as exc:
+        result = answering.answers_submit_all(user=request.user, period=period)
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("assessments:my_indicators")
     if result.submitted:
@@ -376,10 +366,10 @@ def _evidence_upload(request, public_id):
     errors, added = list(too_big), 0
     for uploaded in form.cleaned_data.get("files", []) if form.is_valid() else []:
         try:
-            services.evidence_add(answer=answer, user=request.user, uploaded_file=uploaded)
+            attach.evidence_add(answer=answer, user=request.user, uploaded_file=uploaded)
             added += 1
-        except services.ServiceError as exc:
-            errors.append((safe_display_name(uploaded.name), exc.message, exc.status))
+        except DomainError as exc:
+            errors.append((safe_display_name(uploaded.name), exc.message, status_of(exc)))
     if errors:
         text = " ".join(f"«{name}»: {message}" for name, message, _status in errors)
         if added:
@@ -396,13 +386,13 @@ def evidence_withdraw(request, public_id):
         access.visible_evidence(request.user).select_related("answer"), public_id=public_id
     )
     try:
-        services.evidence_withdraw(evidence=evidence, user=request.user)
-    except services.ServiceError as exc:
+        attach.evidence_withdraw(evidence=evidence, user=request.user)
+    except DomainError as exc:
         return _answer_page(
             request,
             _answer_or_404(request.user, evidence.answer.public_id),
             error=exc.message,
-            status=exc.status,
+            status=status_of(exc),
         )
     messages.success(request, _("Data dukung ditarik; berkasnya tetap tersimpan untuk riwayat."))
     return redirect("assessments:answer_detail", public_id=evidence.answer.public_id)
@@ -417,14 +407,14 @@ def evidence_link_add(request, public_id):
         errors = " ".join(e for errs in form.errors.values() for e in errs)
         return _answer_page(request, answer, error=errors, status=400)
     try:
-        services.evidence_link_add(
+        attach.evidence_link_add(
             answer=answer,
             user=request.user,
             url=form.cleaned_data["url"],
             note=form.cleaned_data["note"],
         )
-    except services.ServiceError as exc:
-        return _answer_page(request, answer, error=exc.message, status=exc.status)
+    except DomainError as exc:
+        return _answer_page(request, answer, error=exc.message, status=status_of(exc))
     messages.success(request, _("Tautan data dukung ditambahkan."))
     return redirect("assessments:answer_detail", public_id=answer.public_id)
 
@@ -439,13 +429,13 @@ def evidence_link_withdraw(request, public_id):
         public_id=public_id,
     )
     try:
-        services.evidence_link_withdraw(link=link, user=request.user)
-    except services.ServiceError as exc:
+        attach.evidence_link_withdraw(link=link, user=request.user)
+    except DomainError as exc:
         return _answer_page(
             request,
             _answer_or_404(request.user, link.answer.public_id),
             error=exc.message,
-            status=exc.status,
+            status=status_of(exc),
         )
     messages.success(request, _("Tautan data dukung ditarik."))
     return redirect("assessments:answer_detail", public_id=link.answer.public_id)

@@ -28,6 +28,7 @@ from assessments.forms.review import (
 )
 from assessments.models import AnswerState
 from indicators.models import LevelName
+from spbe_portal.errors import Conflict, Invalid, WrongState, status_of
 
 PAGE_SIZE = 50
 
@@ -274,11 +275,9 @@ def review_decide(request, public_id, decision):
                 answer=answer, user=request.user, reason=data["reason"], comment=data["comment"]
             )
             done = _("Jawaban indikator %(code)s dikembalikan ke OPD untuk perbaikan.")
-    except reviewing.ReviewNotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except reviewing.ReviewError as exc:
+    except (Invalid, WrongState, Conflict) as exc:
         fresh = _answer_for_review(request, public_id)
-        status = exc.status
+        status = status_of(exc)
         return _render_detail(
             request,
             fresh,
@@ -329,9 +328,7 @@ def review_accept_bulk(request):
         answer.version = selected[answer.public_id]
     try:
         reviewing.answers_accept_bulk(answers=answers, user=request.user)
-    except reviewing.ReviewNotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except reviewing.ReviewError as exc:
+    except (Invalid, WrongState, Conflict) as exc:
         messages.error(
             request, _("Tidak ada jawaban yang diterima. %(why)s") % {"why": exc.message}
         )
