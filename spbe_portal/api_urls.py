@@ -5,8 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
+from assessments.api import answers as api_answers
+from assessments.api import catalogue as api_catalogue
 from assessments.api import evidence as api_evidence
-from assessments.api import views as assessments_api
+from assessments.api import review as api_review
 from indicators import api as indicators_api
 from reports import api as reports_api
 
@@ -20,54 +22,54 @@ urlpatterns = [
 
 # Organisations, periods and assignments.
 urlpatterns += [
-    path("instansi/", assessments_api.InstansiList.as_view(), name="instansi-list"),
-    path("instansi/<slug:code>/", assessments_api.InstansiDetail.as_view(), name="instansi-detail"),
-    path("opds/", assessments_api.OPDList.as_view(), name="opd-list"),
-    path("opds/<int:pk>/", assessments_api.OPDDetail.as_view(), name="opd-detail"),
-    path("periods/", assessments_api.PeriodList.as_view(), name="period-list"),
-    path("periods/<int:pk>/", assessments_api.PeriodDetail.as_view(), name="period-detail"),
+    path("instansi/", api_catalogue.InstansiList.as_view(), name="instansi-list"),
+    path("instansi/<slug:code>/", api_catalogue.InstansiDetail.as_view(), name="instansi-detail"),
+    path("opds/", api_catalogue.OPDList.as_view(), name="opd-list"),
+    path("opds/<int:pk>/", api_catalogue.OPDDetail.as_view(), name="opd-detail"),
+    path("periods/", api_catalogue.PeriodList.as_view(), name="period-list"),
+    path("periods/<int:pk>/", api_catalogue.PeriodDetail.as_view(), name="period-detail"),
     path(
         "periods/<int:pk>/recompute/",
         reports_api.PeriodRecompute.as_view(),
         name="period-recompute",
     ),
-    path("assignments/", assessments_api.AssignmentList.as_view(), name="assignment-list"),
+    path("assignments/", api_catalogue.AssignmentList.as_view(), name="assignment-list"),
 ]
 
 # Answers: the officer's drafts and the reviewer's decisions.
 urlpatterns += [
-    path("answers/", assessments_api.AnswerList.as_view(), name="answer-list"),
-    path("answers/accept/", assessments_api.AnswersAcceptBulk.as_view(), name="answer-accept-bulk"),
-    path("answers/submit/", assessments_api.AnswersSubmitAll.as_view(), name="answer-submit-all"),
-    path("answers/<uuid:public_id>/", assessments_api.AnswerDetail.as_view(), name="answer-detail"),
+    path("answers/", api_answers.AnswerList.as_view(), name="answer-list"),
+    path("answers/accept/", api_review.AnswersAcceptBulk.as_view(), name="answer-accept-bulk"),
+    path("answers/submit/", api_answers.AnswersSubmitAll.as_view(), name="answer-submit-all"),
+    path("answers/<uuid:public_id>/", api_answers.AnswerDetail.as_view(), name="answer-detail"),
     path(
         "answers/<uuid:public_id>/events/",
-        assessments_api.AnswerEvents.as_view(),
+        api_answers.AnswerEvents.as_view(),
         name="answer-events",
     ),
     path(
         "answers/<uuid:public_id>/items/<int:item_id>/decision/",
-        assessments_api.AnswerItemDecision.as_view(),
+        api_review.AnswerItemDecision.as_view(),
         name="answer-item-decision",
     ),
     path(
         "answers/<uuid:public_id>/submit/",
-        assessments_api.AnswerSubmit.as_view(),
+        api_answers.AnswerSubmit.as_view(),
         name="answer-submit",
     ),
     path(
         "answers/<uuid:public_id>/accept/",
-        assessments_api.AnswerAccept.as_view(),
+        api_review.AnswerAccept.as_view(),
         name="answer-accept",
     ),
     path(
         "answers/<uuid:public_id>/adjust/",
-        assessments_api.AnswerAdjust.as_view(),
+        api_review.AnswerAdjust.as_view(),
         name="answer-adjust",
     ),
     path(
         "answers/<uuid:public_id>/return/",
-        assessments_api.AnswerReturn.as_view(),
+        api_review.AnswerReturn.as_view(),
         name="answer-return",
     ),
 ]

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from assessments import access
 from assessments.api import serializers as s
-from assessments.api.views import answer_or_404
+from assessments.api.versions import answer_or_404
 from assessments.evidence import attach
 from assessments.evidence.checks import EvidenceSizeLimitHandler, safe_display_name, too_big_message
 from assessments.models import EvidenceFile, EvidenceLink
