@@ -447,3 +447,19 @@ def _external_prime(period: EvaluationPeriod) -> None:
             reload=False,
             prepare=lambda _current: {"proposed_level": level, "validated_level": level},
         )
+
+
+# --- history ---------------------------------------------------------------------
+
+
+def history_load(*, answers: list[Answer], fields: list[str], events: list[AnswerEvent]) -> None:
+    """A finished period's history as it happened, in bulk: the answers'
+    final values and the events that led there, with their own times (the
+    demo's published years; a migration from another system). Not a
+    transition: nothing is checked against the present, so no request ever
+    reaches it. Listeners still hear of it once."""
+    with operation("history"):
+        Answer.objects.bulk_update(answers, fields)
+        AnswerEvent.objects.bulk_create(events)
+        for answer in answers:
+            _touched(answer)
