@@ -58,7 +58,6 @@ def wsgi_app(monkeypatch):
 @pytest.fixture
 def demo(monkeypatch, settings, evidence_storage):
     settings.ALLOWED_HOSTS = ["localhost"]  # schemathesis' WSGI requests
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setenv("DEMO_PASSWORD", "sandi-demo-uji-9")
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     # No broker in the loop: recomputations and report renders are not the

@@ -140,7 +140,6 @@ class Shell:
 @pytest.fixture
 def demo(monkeypatch, settings, evidence_storage):
     # evidence_storage: rendered reports go to a temporary directory too.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setenv("DEMO_PASSWORD", "sandi-demo-uji-9")
     # Reports render in-process, as with `make run`.
     monkeypatch.setitem(app.conf, "task_always_eager", True)

@@ -82,7 +82,6 @@ def scratch_database():
 @pytest.fixture
 def seeded(settings, evidence_storage, monkeypatch):
     """The demo data with its evidence files, and one rendered report."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setenv("DEMO_PASSWORD", "sandi-cadangan-uji-1")
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     period = EvaluationPeriod.objects.get(instansi__code="kaltim", year=2024)

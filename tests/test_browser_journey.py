@@ -48,7 +48,6 @@ def journey(spbe2020, evidence_storage, celery_eager, settings):
         role_in,
     )
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     # Login throttling counts in the cache; a private one keeps other test
     # runs sharing the Redis database from locking these users out.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 HOME = "/"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     from types import SimpleNamespace

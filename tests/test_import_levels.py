@@ -21,7 +21,6 @@ from tests.factories import (
     EvaluationPeriodFactory,
     InstansiFactory,
     OPDFactory,
-    UserFactory,
     officer_of,
     role_in,
 )
@@ -251,7 +250,7 @@ def test_reimport_of_same_file_changes_nothing(period, tmp_path):
 
 
 def test_service_records_the_actor(period):
-    admin = UserFactory(username="admin-impor")
+    admin = role_in(period.instansi, Role.ADMINISTRATOR, user__username="admin-impor")
     rows = levels_read(b"indicator,level\n1,3\n", framework=period.framework)
     outcome = levels_import(period=period, basis="validated", rows=rows, user=admin)
     assert (outcome.changed, outcome.created) == (1, 47)

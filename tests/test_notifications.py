@@ -35,13 +35,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Tests log in with force_login; hashing factory passwords at full
-    # strength would only make every fixture slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def celery_eager():
     """E-mails go through a Celery task; run it in-process even when

@@ -40,7 +40,6 @@ def pemdi_world(evidence_storage, celery_eager, settings):
     from reports.snapshots import BASES, snapshot_compute
     from tests.factories import InstansiFactory, officer_of, opds_by_function, role_in
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_framework", "pemdi-2026", verbosity=0)
     pemdi = FrameworkVersion.objects.get(code="pemdi-2026")
     instansi = InstansiFactory(code="kaltim", name="Pemerintah Provinsi Kalimantan Timur")

@@ -48,8 +48,8 @@ COUNTED = (Instansi, OPD, User, Membership, EvaluationPeriod, Assignment, Answer
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher(settings, evidence_storage):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _private_storage(evidence_storage):
+    """The demo writes evidence files; keep them in a temporary storage."""
 
 
 def seed(**kwargs) -> str:

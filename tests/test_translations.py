@@ -123,7 +123,6 @@ def compiled_catalogue():
 def world(db, settings):
     from types import SimpleNamespace
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     instansi = InstansiFactory(code="kaltim", name="Pemerintah Provinsi Kalimantan Timur")
     period = EvaluationPeriodFactory(instansi=instansi, year=2025)
     opd = OPDFactory(instansi=instansi, short_name="Diskominfo")

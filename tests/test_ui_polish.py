@@ -66,7 +66,6 @@ def test_my_indicators_counts_files_and_links_separately(client, officer_world):
 def test_choosing_by_keyboard_needs_enter_pointer_acts_at_once(page, kaltim2024, settings):
     """Arrow keys on a select that acts on choice only move through it; Enter
     acts. Checked on the language choice and the dashboard's period picker."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     from assessments.models import Role
     from tests.factories import PASSWORD, EvaluationPeriodFactory, role_in
 
@@ -104,7 +103,6 @@ def test_an_expired_session_during_an_htmx_update_says_so(page, kaltim2024, sett
     from assessments.models import Role
     from tests.factories import PASSWORD, role_in
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     leader = role_in(kaltim2024.instansi, Role.LEADERSHIP)
     page.goto("/accounts/login/?next=/results/kaltim/2024/planner/")
     page.get_by_label("Nama pengguna atau e-mail").fill(leader.username)
