@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments import access, items, lifecycle
 from assessments.errors import DeadlinePassed, InvalidLevel, NotReady
 from assessments.models import Answer, EvaluationPeriod
+from assessments.notifications import notices
 from spbe_portal.errors import DomainError, Invalid
 
 EXPLANATION_MAX = 20_000
@@ -85,19 +86,47 @@ def answer_save(*, answer: Answer, user, level, explanation, expected_version) -
 def _ready(current: Answer) -> dict:
     if current.proposed_level is None or not current.explanation.strip():
         raise NotReady()
+    if current.period.evidence_required:
+        missing = missing_evidence(current)
+        if missing:
+            raise NotReady(missing)
     return {}
 
 
-def answer_submit(*, answer: Answer, user, expected_version) -> Answer:
-    """Submit a draft or returned answer for review: it needs a level and a
-    non-empty explanation, and becomes read-only until returned."""
-    return lifecycle.apply(
-        "submit",
-        answer,
-        user=user,
-        expected_version=check_version(expected_version),
-        prepare=_ready,
+def missing_evidence(answer: Answer) -> str:
+    """Why the answer may not go to the reviewers yet for want of evidence
+    (empty when it may): at least one file or link, and in Pemdi's item
+    mode a file on every item the claimed level counts on."""
+    files = answer.evidence_files.filter(withdrawn_at__isnull=True)
+    if items.uses_items(answer.period.framework):
+        if not files.filter(item__isnull=False).exists():
+            return _(
+                "Lampirkan data dukung pada butir bukti sebelum mengajukan; "
+                "belum ada butir yang memiliki berkas."
+            )
+        return ""
+    if files.exists() or answer.evidence_links.filter(withdrawn_at__isnull=True).exists():
+        return ""
+    return _(
+        "Lampirkan minimal satu berkas atau tautan data dukung sebelum mengajukan "
+        "(periode ini mewajibkan data dukung)."
     )
+
+
+def answer_submit(*, answer: Answer, user, expected_version) -> Answer:
+    """Submit a draft or returned answer for review: it needs a level, a
+    non-empty explanation and (where the period asks) evidence, and becomes
+    read-only until returned. The reviewers hear of it (grouped per day)."""
+    with lifecycle.operation("submit"):
+        submitted = lifecycle.apply(
+            "submit",
+            answer,
+            user=user,
+            expected_version=check_version(expected_version),
+            prepare=_ready,
+        )
+        notices.answers_submitted_notify(period=submitted.period)
+    return submitted
 
 
 def answer_withdraw(*, answer: Answer, user, expected_version) -> Answer:

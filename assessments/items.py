@@ -244,6 +244,12 @@ def item_decide(*, answer: Answer, user, item_id, decision: str, comment: str = 
         if decision == ItemState.RETURNED and not comment:
             raise Invalid(_("Catatan wajib diisi saat mengembalikan butir."), answer=current)
         item = item_of(current, item_id)
+        if decision == ItemState.ACCEPTED and not _has_evidence(current, item):
+            raise Invalid(
+                _("Butir tingkat %(level)s belum memiliki data dukung; butir tidak dapat diterima.")
+                % {"level": item.level},
+                answer=current,
+            )
         row, _created = EvidenceItemAnswer.objects.get_or_create(answer=current, item=item)
         before = row.state
         row.state, row.comment, row.decided_by, row.decided_at = (
@@ -265,6 +271,10 @@ def item_decide(*, answer: Answer, user, item_id, decision: str, comment: str = 
     with lifecycle.operation("decide_item"):
         current = lifecycle.apply("decide_item", answer, user=user, prepare=prepare, event=recorded)
     return items_view(current)
+
+
+def _has_evidence(answer: Answer, item: EvidenceItem) -> bool:
+    return EvidenceFile.objects.filter(answer=answer, item=item, withdrawn_at__isnull=True).exists()
 
 
 def _store_effective_states(answer: Answer) -> None:

@@ -104,6 +104,7 @@ def answer_adjust(*, answer: Answer, user, level: int, justification: str) -> An
             prepare=prepare,
             event=event,
         )
+        notices.answer_adjusted_notify(answer=decided, justification=justification)
         notices.opd_validated_notify(period=decided.period, opd=decided.opd)
     return decided
 
@@ -144,14 +145,17 @@ def answer_reopen(*, answer: Answer, user, reason: str, expected_version=None) -
             raise Invalid(_("Alasan terlalu panjang."), answer=current)
         return {"validated_level": None}
 
-    return lifecycle.apply(
-        "reopen",
-        answer,
-        user=user,
-        expected_version=answer.version if expected_version is None else expected_version,
-        prepare=prepare,
-        event={"comment": reason},
-    )
+    with lifecycle.operation("reopen"):
+        reopened = lifecycle.apply(
+            "reopen",
+            answer,
+            user=user,
+            expected_version=answer.version if expected_version is None else expected_version,
+            prepare=prepare,
+            event={"comment": reason},
+        )
+        notices.answer_reopened_notify(answer=reopened, reason=reason)
+    return reopened
 
 
 def answers_accept_bulk(*, answers: Iterable[Answer], user) -> list[Answer]:

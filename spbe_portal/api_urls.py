@@ -53,6 +53,16 @@ urlpatterns += [
         name="answer-item-decision",
     ),
     path(
+        "answers/<uuid:public_id>/withdraw/",
+        api_answers.AnswerWithdraw.as_view(),
+        name="answer-withdraw",
+    ),
+    path(
+        "answers/<uuid:public_id>/reopen/",
+        api_review.AnswerReopen.as_view(),
+        name="answer-reopen",
+    ),
+    path(
         "answers/<uuid:public_id>/submit/",
         api_answers.AnswerSubmit.as_view(),
         name="answer-submit",

@@ -337,6 +337,7 @@ def api_world(db, evidence_storage):
     draft_asg = AssignmentFactory(period=period, responsible_opd=opd)
     submitted_asg = AssignmentFactory(period=period, responsible_opd=opd)
     other_asg = AssignmentFactory(period=period, responsible_opd=other_opd)
+    validated_asg = AssignmentFactory(period=period, responsible_opd=opd)
     answers_ensure(period=period)
     answers = {a.indicator_id: a for a in Answer.objects.filter(period=period)}
     draft = answers[draft_asg.indicator_id]
@@ -346,6 +347,11 @@ def api_world(db, evidence_storage):
     submitted.proposed_level, submitted.explanation = 4, "FAKTA: SK. ANALISIS: memenuhi."
     submitted.state, submitted.submitted_at = AnswerState.SUBMITTED, timezone.now()
     submitted.save()
+    validated = answers[validated_asg.indicator_id]
+    validated.proposed_level = validated.validated_level = 2
+    validated.explanation = "FAKTA: Perda. ANALISIS: memenuhi tingkat 2."
+    validated.state, validated.submitted_at = AnswerState.VALIDATED, timezone.now()
+    validated.save()
 
     officer = officer_of(opd)
     people = {
@@ -404,6 +410,7 @@ def api_world(db, evidence_storage):
         other_opd=other_opd,
         draft=draft,
         submitted=submitted,
+        validated=validated,
         other_answer=answers[other_asg.indicator_id],
         draft_assignment=draft_asg,
         evidence=evidence,

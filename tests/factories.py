@@ -155,6 +155,9 @@ class EvaluationPeriodFactory(factory.django.DjangoModelFactory):
     year = factory.Sequence(lambda n: 2025 + n)
     framework = factory.SubFactory(FrameworkVersionFactory)
     state = PeriodState.OPEN
+    # The rule has its own tests (test_review_round.py); elsewhere answers are
+    # submitted without setting evidence up first.
+    evidence_required = False
     fill_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     fill_closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
     review_closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=40))

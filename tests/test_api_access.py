@@ -61,6 +61,14 @@ def item_of(w) -> int:
     return item.id
 
 
+def validated_again(w):
+    """Reopening changes the answer; each allowed caller meets it validated."""
+    from assessments.models import Answer, AnswerState
+
+    Answer.objects.filter(pk=w.validated.pk).update(state=AnswerState.VALIDATED, validated_level=2)
+    return w.validated.public_id
+
+
 def upload(w):
     return {"answer": str(w.draft.public_id), "file": SimpleUploadedFile("bukti.pdf", PDF)}
 
@@ -128,6 +136,17 @@ ROUTES: dict[tuple[str, str], Route] = {
         refused=dict.fromkeys(WIDE, 403),
         headers=lambda w: etag(w, w.draft),
     ),
+    ("answer-withdraw", "post"): Route(
+        lambda w: reverse("api:answer-withdraw", args=[w.submitted.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+    ),
+    ("answer-reopen", "post"): Route(
+        lambda w: reverse("api:answer-reopen", args=[validated_again(w)]),
+        ok=("reviewer", "administrator"),
+        refused={"officer": 403, "leadership": 403},
+        body=lambda w: {"reason": "Bukti baru dari OPD perlu dinilai."},
+    ),
     ("answer-events", "get"): Route(
         lambda w: reverse("api:answer-events", args=[w.draft.public_id])
     ),
@@ -160,7 +179,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         lambda w: reverse("api:answer-item-decision", args=[w.submitted.public_id, item_of(w)]),
         ok=("reviewer",),
         refused={"officer": 403, "leadership": 403, "administrator": 403},
-        body=lambda w: {"decision": "accepted"},
+        # Returning needs no evidence on the item (accepting does).
+        body=lambda w: {"decision": "returned", "comment": "Unggah SK tim."},
     ),
     ("answer-accept-bulk", "post"): Route(
         lambda w: reverse("api:answer-accept-bulk"),

@@ -19,6 +19,7 @@ from assessments.api import serializers as s
 from assessments.api.versions import (
     ETAG_HEADER,
     IF_MATCH,
+    IF_MATCH_OPTIONAL,
     answer_or_404,
     expected_version,
     with_etag,
@@ -125,6 +126,24 @@ class AnswerSubmit(APIView):
             raise NotAllowed(_("Anda tidak berwenang mengubah jawaban ini."))
         version = expected_version(request, answer)
         done = answering.answer_submit(answer=answer, user=request.user, expected_version=version)
+        done = answer_or_404(request.user, done.public_id)
+        return with_etag(
+            Response(s.AnswerSerializer(done, context={"request": request}).data), done
+        )
+
+
+class AnswerWithdraw(APIView):
+    @extend_schema(
+        tags=[TAG_ANSWERS],
+        summary=gettext_lazy("Tarik pengajuan yang belum diputuskan asesor (kembali menjadi draf)"),
+        parameters=[IF_MATCH_OPTIONAL, ETAG_HEADER],
+        request=None,
+        responses={200: s.AnswerSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 412)},
+    )
+    def post(self, request, public_id):
+        answer = answer_or_404(request.user, public_id)
+        version = expected_version(request, answer, required=False)
+        done = answering.answer_withdraw(answer=answer, user=request.user, expected_version=version)
         done = answer_or_404(request.user, done.public_id)
         return with_etag(
             Response(s.AnswerSerializer(done, context={"request": request}).data), done

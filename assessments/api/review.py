@@ -149,3 +149,29 @@ class AnswersAcceptBulk(APIView):
         accepted = reviewing.answers_accept_bulk(answers=[found[i] for i in ids], user=request.user)
         body = s.AnswerSerializer(accepted, many=True, context={"request": request}).data
         return Response({"accepted": body})
+
+
+class AnswerReopen(APIView):
+    @extend_schema(
+        tags=[TAG_REVIEW],
+        summary=gettext_lazy(
+            "Buka kembali jawaban tervalidasi selama masa penilaian (kembali menjadi diajukan)"
+        ),
+        parameters=[IF_MATCH_OPTIONAL, ETAG_HEADER],
+        request=s.ReopenSerializer,
+        responses={200: s.AnswerSerializer, **errors(*COMMON_ERRORS, 400, 404, 409, 412)},
+    )
+    def post(self, request, public_id):
+        answer = answer_or_404(request.user, public_id)
+        version = expected_version(request, answer, required=False)
+        payload = s.ReopenSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reopened = reviewing.answer_reopen(
+            answer=answer,
+            user=request.user,
+            reason=payload.validated_data["reason"],
+            expected_version=version,
+        )
+        reopened = answer_or_404(request.user, reopened.public_id)
+        body = s.AnswerSerializer(reopened, context={"request": request}).data
+        return with_etag(Response(body), reopened)

@@ -134,6 +134,10 @@ class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000)
 
 
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class BulkAcceptSerializer(serializers.Serializer):
     answers = serializers.ListField(
         child=serializers.UUIDField(), min_length=1, max_length=200, allow_empty=False

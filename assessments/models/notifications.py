@@ -13,6 +13,9 @@ class NotificationKind(models.TextChoices):
     ANSWER_RETURNED = "answer_returned", _("Jawaban dikembalikan untuk perbaikan")
     OPD_VALIDATED = "opd_validated", _("Semua jawaban OPD tervalidasi")
     DEADLINE_REMINDER = "deadline_reminder", _("Pengingat batas pengisian")
+    ANSWER_ADJUSTED = "answer_adjusted", _("Tingkat jawaban disesuaikan asesor")
+    ANSWER_REOPENED = "answer_reopened", _("Jawaban tervalidasi dibuka kembali")
+    ANSWERS_SUBMITTED = "answers_submitted", _("Jawaban baru menunggu verifikasi")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -31,6 +31,16 @@ class EvaluationPeriod(models.Model):
     target_index = models.DecimalField(
         _("target indeks"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # An answer goes to the reviewers only with evidence (per item in Pemdi's
+    # item mode); on by default, as the evaluation guideline expects.
+    evidence_required = models.BooleanField(
+        _("data dukung wajib sebelum pengajuan"),
+        default=True,
+        help_text=_(
+            "Jawaban hanya dapat diajukan bila memiliki minimal satu berkas atau tautan "
+            "data dukung."
+        ),
+    )
 
     class Meta:
         verbose_name = _("periode evaluasi")

@@ -102,6 +102,70 @@ def answer_returned_notify(*, answer: Answer, reason: str, comment: str) -> list
     )
 
 
+def answer_adjusted_notify(*, answer: Answer, justification: str) -> list[Notification]:
+    message = _(
+        "Tingkat jawaban indikator %(code)s (%(period)s) disesuaikan asesor: usulan "
+        "%(proposed)s menjadi %(validated)s. Justifikasi: %(justification)s"
+    ) % {
+        "code": answer.indicator.code,
+        "period": answer.period,
+        "proposed": answer.proposed_level,
+        "validated": answer.validated_level,
+        "justification": justification,
+    }
+    return notify(
+        recipients=officers_of(answer.opd),
+        kind=NotificationKind.ANSWER_ADJUSTED,
+        message=message,
+        link=_url("assessments:answer_detail", public_id=answer.public_id),
+        answer=answer,
+    )
+
+
+def answer_reopened_notify(*, answer: Answer, reason: str) -> list[Notification]:
+    message = _(
+        "Jawaban indikator %(code)s (%(period)s) yang sudah tervalidasi dibuka kembali "
+        "untuk dinilai ulang. Alasan: %(reason)s"
+    ) % {"code": answer.indicator.code, "period": answer.period, "reason": reason}
+    return notify(
+        recipients=officers_of(answer.opd),
+        kind=NotificationKind.ANSWER_REOPENED,
+        message=message,
+        link=_url("assessments:answer_detail", public_id=answer.public_id),
+        answer=answer,
+    )
+
+
+def reviewers_of(period: EvaluationPeriod):
+    return User.objects.filter(
+        is_active=True,
+        memberships__instansi_id=period.instansi_id,
+        memberships__role=Role.REVIEWER,
+    ).distinct()
+
+
+def answers_submitted_notify(*, period: EvaluationPeriod) -> list[Notification]:
+    """Tell the instansi's reviewers that answers wait for them: at most one
+    notice (and one e-mail) per reviewer, period and day, however many
+    answers are submitted that day."""
+    day = timezone.localdate().isoformat()
+    waiting = Answer.objects.filter(period=period, state=AnswerState.SUBMITTED).count()
+    message = _(
+        "Ada jawaban baru yang diajukan pada periode %(period)s; %(waiting)s jawaban "
+        "menunggu verifikasi."
+    ) % {"period": period, "waiting": waiting}
+    link = _url("review:queue")
+    if link:
+        link += f"?period={period.pk}&state=submitted"
+    return notify(
+        recipients=reviewers_of(period),
+        kind=NotificationKind.ANSWERS_SUBMITTED,
+        message=message,
+        link=link,
+        dedupe_key=f"submitted:{period.pk}:{day}",
+    )
+
+
 def opd_is_fully_validated(*, period: EvaluationPeriod, opd: OPD) -> bool:
     """Every answer of the OPD is validated and every indicator assigned to
     it has an answer."""
