@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,8 +29,8 @@ from assessments.items import external_waiting_codes
 from assessments.models import OPD, EvaluationPeriod
 from indicators import scoring
 from reports import timeline
+from reports.figures import opd_figures, period_standings, ranked_by_open_points
 from reports.models import Basis, IndexSnapshot
-from reports.opd_figures import opd_figures, period_indicator_rows, ranked_by_open_points
 from reports.snapshots import BASES, current_digests
 from reports.tasks import snapshot_enqueue_now, snapshot_schedule_soon
 
@@ -56,11 +55,6 @@ def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
 
 def as_decimal(display: str | None) -> Decimal | None:
     return Decimal(display) if display else None
-
-
-def rounded(value: Fraction | None) -> Decimal | None:
-    """Half-up to two places from the exact value, as published results are."""
-    return None if value is None else Decimal(scoring.display(value))
 
 
 @dataclass
@@ -323,7 +317,7 @@ def _trend(periods, snapshots) -> list[dict]:
 
 
 def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
-    figures = opd_figures(spec, period_indicator_rows(period.pk), basis)
+    figures = opd_figures(spec, period_standings(period.pk).values(), basis)
     opds = OPD.objects.filter(pk__in=figures.keys()).in_bulk()
     progress = []
     for fig in sorted(figures.values(), key=lambda f: opds[f.opd_id].short_name):
@@ -346,12 +340,12 @@ def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
         {
             "opd": opds[fig.opd_id],
             "assigned": fig.assigned,
-            "average": rounded(fig.weighted_average),
-            "points": Decimal(scoring.display(fig.points, 4)),
-            "open_points": Decimal(scoring.display(fig.open_points, 4)),
+            "average": scoring.rounded(fig.weighted_average),
+            "points": scoring.rounded(fig.points, scoring.POINTS_PLACES),
+            "open_points": scoring.rounded(fig.open_points, scoring.POINTS_PLACES),
             "missing": fig.missing,
         }
-        for fig in ranked_by_open_points(figures)
+        for fig in ranked_by_open_points(figures, {k: o.short_name for k, o in opds.items()})
     ]
     return {"progress": progress, "ranking": ranking}
 

@@ -39,7 +39,7 @@ class PlannerInput:
             )
         own = gathered[self.basis]
         # Out-of-range stored levels cannot be planned from; treat them as missing.
-        own = {c: v for c, v in own.items() if self.spec.value_floor <= v <= self.spec.level_max}
+        own = scoring.usable_levels(self.spec, own)
         self.assumed = [c for c in self.spec.indicator_codes if c not in own]
         self.levels = {c: own.get(c, self.spec.value_floor) for c in self.spec.indicator_codes}
         self.current = scoring.compute(self.spec, self.levels)
@@ -175,7 +175,7 @@ def read_levels(request, data: PlannerInput) -> dict[str, int]:
             raise planning.PlanError(
                 _("Indikator %(code)s: %(value)r bukan tingkat.") % {"code": code, "value": raw}
             ) from None
-        if not data.spec.value_floor <= level <= data.spec.level_max:
+        if not data.spec.admits(level):
             raise planning.PlanError(
                 _("Indikator %(code)s: tingkat harus %(low)s–%(high)s.")
                 % {"code": code, "low": data.spec.value_floor, "high": data.spec.level_max}

@@ -89,7 +89,10 @@ def test_opd_report_lists_only_its_indicators(kaltim2024):
     text = flat(text)
     assert opd.name in text
     assert "Angka manajemen internal" in text
-    assert "3,79" in text  # the instansi's index, as context
+    # The OPD's own points, never the instansi's index nor an average level
+    # that reads like one (its officers cannot read the instansi's results).
+    assert f"{data.opd_summary.open_points}".replace(".", ",") in text
+    assert "3,79" not in text and "Rata-rata tertimbang" not in text
 
 
 def test_berita_acara_is_ready_for_signature(kaltim2024):
