@@ -30,7 +30,7 @@ def test_sheets_exist(final_xlsx):
 def test_summary_holds_index_as_number(final_xlsx):
     summary = read(final_xlsx)["Ringkasan"].set_index("Keterangan")["Nilai"]
     assert summary["Indeks SPBE"] == pytest.approx(3.79)
-    assert summary["Indeks SPBE (eksak)"] == "3.7885"
+    assert summary["Indeks SPBE (eksak)"] == 3.7885  # the exact value, numeric
     assert summary["Predikat"] == "Sangat Baik"
     cell = openpyxl.load_workbook(io.BytesIO(final_xlsx))["Ringkasan"]["B7"]
     assert isinstance(cell.value, float) and cell.number_format == "0.00"
