@@ -169,51 +169,16 @@ def dashboard(request, instansi: str, year: int):
     mixed = timeline.mixes_instruments(p.framework for p in periods)
     opd_rows = _opd_rows(period, spec, basis)
 
-    charts = {
-        "domains": chart(
-            "bar",
-            [r["code"] for r in domain_rows],
-            [(Basis(basis).label, [r["value"] for r in domain_rows])],
-            max_value=spec.level_max,
-        ),
-        "aspects": chart(
-            "bar",
-            [r["code"] for r in aspect_rows],
-            [(Basis(basis).label, [r["value"] for r in aspect_rows])],
-            max_value=spec.level_max,
-        ),
-        "radar": chart(
-            "radar",
-            [r["code"] for r in aspect_rows],
-            [(Basis(basis).label, [r["value"] for r in aspect_rows])],
-            max_value=spec.level_max,
-        ),
-        "comparison": chart(
-            "bar",
-            [row["label"] for row in comparison],
-            [
-                (cards[b].label, [row["values"][i] for row in comparison])
-                for i, b in enumerate(BASES)
-            ],
-            max_value=spec.level_max,
-        ),
-        "trend": _trend_chart(trend, basis, mixed, spec.level_max),
-        "progress": chart(
-            "stacked",
-            [row["opd"].short_name for row in opd_rows["progress"]],
-            [
-                (_("Tervalidasi"), [row["validated"] for row in opd_rows["progress"]]),
-                (_("Diajukan"), [row["submitted_only"] for row in opd_rows["progress"]]),
-                (_("Diisi, belum diajukan"), [row["draft"] for row in opd_rows["progress"]]),
-                (_("Belum diisi"), [row["empty"] for row in opd_rows["progress"]]),
-            ],
-        ),
-        "open_points": chart(
-            "hbar",
-            [row["opd"].short_name for row in opd_rows["ranking"]],
-            [(_("Poin terbuka"), [row["open_points"] for row in opd_rows["ranking"]])],
-        ),
-    }
+    charts = _charts(
+        basis,
+        spec.level_max,
+        cards=cards,
+        domain_rows=domain_rows,
+        aspect_rows=aspect_rows,
+        comparison=comparison,
+        trend=_trend_chart(trend, basis, mixed, spec.level_max),
+        opd_rows=opd_rows,
+    )
 
     return render(
         request,
@@ -240,6 +205,56 @@ def dashboard(request, instansi: str, year: int):
             "mixed_instruments": mixed,
         },
     )
+
+
+def _charts(basis, level_max, *, cards, domain_rows, aspect_rows, comparison, trend, opd_rows):
+    label = Basis(basis).label
+    progress, ranking = opd_rows["progress"], opd_rows["ranking"]
+    return {
+        "domains": chart(
+            "bar",
+            [r["code"] for r in domain_rows],
+            [(label, [r["value"] for r in domain_rows])],
+            max_value=level_max,
+        ),
+        "aspects": chart(
+            "bar",
+            [r["code"] for r in aspect_rows],
+            [(label, [r["value"] for r in aspect_rows])],
+            max_value=level_max,
+        ),
+        "radar": chart(
+            "radar",
+            [r["code"] for r in aspect_rows],
+            [(label, [r["value"] for r in aspect_rows])],
+            max_value=level_max,
+        ),
+        "comparison": chart(
+            "bar",
+            [row["label"] for row in comparison],
+            [
+                (cards[b].label, [row["values"][i] for row in comparison])
+                for i, b in enumerate(BASES)
+            ],
+            max_value=level_max,
+        ),
+        "trend": trend,
+        "progress": chart(
+            "stacked",
+            [row["opd"].short_name for row in progress],
+            [
+                (_("Tervalidasi"), [row["validated"] for row in progress]),
+                (_("Diajukan"), [row["submitted_only"] for row in progress]),
+                (_("Diisi, belum diajukan"), [row["draft"] for row in progress]),
+                (_("Belum diisi"), [row["empty"] for row in progress]),
+            ],
+        ),
+        "open_points": chart(
+            "hbar",
+            [row["opd"].short_name for row in ranking],
+            [(_("Poin terbuka"), [row["open_points"] for row in ranking])],
+        ),
+    }
 
 
 def _trend_chart(trend, basis, mixed: bool, level_max) -> dict:
