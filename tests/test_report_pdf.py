@@ -171,3 +171,8 @@ def test_a_framework_without_domains_and_with_level_zero(kaltim2024):
         assert "Kalimantan Timur" in text
     assert data.index is not None
     assert render_xlsx(data)[:2] == b"PK"
+
+
+def test_generated_at_is_written_the_indonesian_way(final_pdf):
+    _, text = final_pdf
+    assert re.search(r"Dibuat: \d{1,2} \w+ \d{4} \d{2}\.\d{2} WITA", flat(text))
