@@ -6,12 +6,18 @@ exact values come out. Values are kept as Fractions so that repeating values
 (31/11) are exact too; they are offered as Decimals for storage and compared
 against predicate bands unrounded. Rounding happens only in `display()`,
 half-up to two decimals, from the exact value (never from rounded parts).
+
+Every figure the portal shows is computed here: the index, domains and
+aspects (`compute`), the same for an incomplete level set (`compute_partial`),
+what a group of indicators such as one OPD's contributes and leaves open
+(`contribution`), and which stored level counts at all (`usable_levels`).
+Index values are shown with two decimals, index points with POINTS_PLACES.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -19,6 +25,12 @@ from functools import cached_property
 
 HUNDRED = Fraction(100)
 EXACT_DECIMAL_PLACES = 10
+# Index points (weight × level / 100) are shown with four decimals: weights
+# are percentages with two decimals in both shipped frameworks, so four places
+# show every point figure exactly, and an OPD's points and open points add up
+# to the index and to the maximum without rounding drift (one raise of a
+# 1.30 % indicator is 0.0130).
+POINTS_PLACES = 4
 
 
 class ScoringError(ValueError):
@@ -102,6 +114,15 @@ class FrameworkSpec:
     def value_floor(self) -> int:
         return self.level_min if self.value_min is None else self.value_min
 
+    def admits(self, level: object) -> bool:
+        """Whether a stored level counts at all: a whole number on the scale
+        (floor to max). Anything else is treated as missing, never guessed."""
+        return (
+            isinstance(level, int)
+            and not isinstance(level, bool)
+            and self.value_floor <= level <= self.level_max
+        )
+
 
 @dataclass(frozen=True)
 class Score:
@@ -128,6 +149,42 @@ class IndexResult:
     index: Score
     domains: dict[str, Score] = field(default_factory=dict)
     aspects: dict[str, Score] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PartialResult:
+    """Scores of an incomplete level set: an aspect has a score when all its
+    indicators have a usable level, a domain when all its aspects do, the
+    index only when every indicator does (None otherwise)."""
+
+    index: Score | None
+    domains: dict[str, Score | None]
+    aspects: dict[str, Score | None]
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.index is not None
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What a group of indicators (one OPD's) gives the index and leaves open.
+
+    points = Σ weight × level / 100 over the indicators with a usable level;
+    open_points = Σ weight × (max − level) / 100, where an indicator without
+    a usable level counts as open from the bottom of the scale."""
+
+    indicators: tuple[str, ...]
+    missing: tuple[str, ...]
+    weight: Fraction  # of the indicators with a usable level
+    points: Fraction
+    open_points: Fraction
+
+    @property
+    def weighted_average(self) -> Fraction | None:
+        """Σ weight × level / Σ weight: an average level, not an index."""
+        return self.points * HUNDRED / self.weight if self.weight else None
 
 
 def to_decimal(value: Fraction) -> Decimal:
@@ -159,6 +216,11 @@ def display(value: Fraction, places: int = 2) -> str:
     # and denominator too), since Fraction operations dominate bulk runs.
     scaled = (2 * value.numerator * 10**places + value.denominator) // (2 * value.denominator)
     return format(Decimal(scaled).scaleb(-places), "f")
+
+
+def rounded(value: Fraction | None, places: int = 2) -> Decimal | None:
+    """`display()` as a Decimal (None stays None), for tables and cells."""
+    return None if value is None else Decimal(display(value, places))
 
 
 def predicate(value: Fraction, bands: tuple[Band, ...]) -> str | None:
@@ -297,10 +359,66 @@ class _Plan:
         return Score(value=value, predicate=None)
 
 
-def open_points(spec: FrameworkSpec, levels: Mapping[str, int]) -> dict[str, Fraction]:
-    """Index points still reachable per indicator: weight × (max − level) / 100."""
-    return {
-        i.code: Fraction(i.weight) * (spec.level_max - levels[i.code]) / HUNDRED
-        for i in spec.indicators
-        if i.code in levels
-    }
+def usable_levels(spec: FrameworkSpec, levels: Mapping[str, object]) -> dict[str, int]:
+    """The levels every figure counts: the framework's indicators only, each
+    with a level the scale admits. Unknown codes and odd values are dropped."""
+    known = set(spec.indicator_codes)
+    return {code: level for code, level in levels.items() if code in known and spec.admits(level)}
+
+
+def compute_partial(spec: FrameworkSpec, levels: Mapping[str, object]) -> PartialResult:
+    """`compute()` for a level set that may lack levels: the scores that can be
+    known exactly are given, the others are None. Complete input gives exactly
+    what `compute()` gives."""
+    usable = usable_levels(spec, levels)
+    plan = spec._plan
+    aspect_points: list[int | None] = [0] * len(plan.aspects)
+    for code, position, weight in plan.indicators:
+        level = usable.get(code)
+        current = aspect_points[position]
+        aspect_points[position] = (
+            None if level is None or current is None else current + weight * level
+        )
+
+    def score(positions, scale) -> Score | None:
+        parts = [aspect_points[p] for p in positions]
+        return None if None in parts else plan.score(sum(parts), scale)
+
+    missing = tuple(code for code in spec.indicator_codes if code not in usable)
+    return PartialResult(
+        index=None if missing else score(range(len(plan.aspects)), plan.index_scale),
+        domains={code: score(positions, scale) for code, positions, scale in plan.domains},
+        aspects={code: score((p,), scale) for p, (code, scale) in enumerate(plan.aspects)},
+        missing=missing,
+    )
+
+
+def contribution(
+    spec: FrameworkSpec, levels: Mapping[str, object], codes: Iterable[str]
+) -> Contribution:
+    """What the indicators `codes` contribute on `levels` (codes outside the
+    framework are ignored). The contributions of a partition of all the
+    framework's indicators add up to the index and, with the open points,
+    to the maximum level."""
+    weights = {i.code: Fraction(i.weight) for i in spec.indicators}
+    indicators, missing = [], []
+    weight = points = open_ = Fraction(0)
+    for code in codes:
+        if code not in weights:
+            continue
+        indicators.append(code)
+        level = levels.get(code)
+        if not spec.admits(level):
+            missing.append(code)
+            open_ += weights[code] * (spec.level_max - spec.value_floor)
+            continue
+        weight += weights[code]
+        points += weights[code] * level
+        open_ += weights[code] * (spec.level_max - level)
+    return Contribution(
+        indicators=tuple(indicators),
+        missing=tuple(missing),
+        weight=weight,
+        points=points / HUNDRED,
+        open_points=open_ / HUNDRED,
+    )

@@ -2,40 +2,51 @@
 gathered in a fixed number of queries and computed with the scoring engine.
 
 The result is plain data (dataclasses of Decimals and strings) so that the PDF
-templates and the Excel writer show the very same numbers. Values are rounded
-only here, half-up from the exact value, through `indicators.scoring`.
+templates and the Excel writer show the very same numbers. Every figure is the
+engine's (`indicators.scoring`) and the OPD figures are `reports.figures`',
+the very ones the dashboard shows; values are rounded only here, half-up from
+the exact value, with `scoring.rounded`.
+
+An OPD report holds only what that OPD's officers may see: its own
+indicators, figures and recommendations. The instansi's index, domains,
+aspects, trend and the other OPDs stay out of it (officers cannot read the
+instansi's results).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments.models import (
     OPD,
     Answer,
     AnswerState,
-    Assignment,
     EvaluationPeriod,
+    EvidenceFile,
+    EvidenceLink,
     ExternalValue,
 )
 from indicators import scoring
+from indicators.bases import BASES, LEVEL_FIELD
 from indicators.models import Aspect, Domain, Indicator, LevelName
 from reports import timeline
+from reports.figures import (
+    IndicatorStanding,
+    OPDFigures,
+    opd_figures,
+    period_standings,
+    ranked_by_open_points,
+)
 from reports.models import Basis
 from reports.snapshots import inputs_sha256
-
-BASIS_LEVEL_FIELD = {
-    Basis.SELF: "proposed_level",
-    Basis.VALIDATED: "validated_level",
-    Basis.FINAL: "final_level",
-}
-HUNDRED = Fraction(100)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,8 @@ class IndicatorRow:
     opd_id: int | None
     opd_code: str
     opd_name: str
+    explanation: str = ""
+    evidence: tuple[str, ...] = ()  # file names and links, not withdrawn
 
 
 @dataclass(frozen=True)
@@ -83,8 +96,8 @@ class OpdRow:
     submitted: int
     validated: int
     missing: int
-    average_level: Decimal | None
-    points: Decimal
+    average_level: Decimal | None  # an average level, never an index
+    points: Decimal  # scoring.POINTS_PLACES, as open_points
     open_points: Decimal
 
 
@@ -111,7 +124,7 @@ class Recommendation:
     next_level: int
     next_level_name: str
     criterion: str
-    gain: Decimal  # index points one raise adds
+    gain: Decimal  # index points one raise adds (scoring.POINTS_PLACES)
 
 
 @dataclass
@@ -166,15 +179,6 @@ class ReportData:
         return self.aspects
 
 
-def rounded(value: Fraction | None) -> Decimal | None:
-    return None if value is None else Decimal(scoring.display(value))
-
-
-def points(value: Fraction) -> Decimal:
-    """Index points keep three decimals: one raise of a 1.30 % indicator is 0.013."""
-    return Decimal(scoring.display(value, places=3))
-
-
 @dataclass(frozen=True)
 class _Catalogue:
     spec: scoring.FrameworkSpec
@@ -201,88 +205,52 @@ def _catalogue(framework) -> _Catalogue:
     return _Catalogue(framework.to_spec(), domains, aspects, indicators, level_names)
 
 
-def _index_or_none(spec: scoring.FrameworkSpec, levels: dict[str, int | None]):
-    try:
-        return scoring.compute(spec, levels)
-    except scoring.ScoringError:
-        return None
-
-
-def _partial_scores(spec: scoring.FrameworkSpec, levels: dict[str, int | None]):
-    """Aspect values for the aspects whose indicators all have a level, and
-    domain values for the domains whose aspects are all complete."""
-    aspect_points: dict[str, Fraction | None] = {a.code: Fraction(0) for a in spec.aspects}
-    for ind in spec.indicators:
-        level = levels.get(ind.code)
-        if level is None or aspect_points[ind.aspect] is None:
-            aspect_points[ind.aspect] = None
-        else:
-            aspect_points[ind.aspect] += Fraction(ind.weight) * level
-    aspects = {
-        a.code: (
-            None if aspect_points[a.code] is None else aspect_points[a.code] / Fraction(a.weight)
-        )
-        for a in spec.aspects
-    }
-    domains = {}
-    for d in spec.domains:
-        parts = [aspect_points[a.code] for a in spec.aspects if a.domain == d.code]
-        domains[d.code] = (
-            None if any(p is None for p in parts) else sum(parts, Fraction(0)) / Fraction(d.weight)
-        )
-    return aspects, domains
-
-
-def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None) -> ReportData:
-    """All figures of one report. `opd` narrows the indicator table and the
-    recommendations to that OPD's indicators; the index stays the instansi's."""
-    basis = Basis(basis)
-    period = EvaluationPeriod.objects.select_related("instansi", "framework").get(pk=period.pk)
-    cat = _catalogue(period.framework)
-    spec = cat.spec
-    level_field = BASIS_LEVEL_FIELD[basis]
-
-    answers = {
+def _answers(period) -> dict[int, Answer]:
+    """The answers' own words and evidence for the indicator table (levels
+    and owners come from the standings, as on the dashboard)."""
+    return {
         a.indicator_id: a
         for a in Answer.objects.filter(period=period)
-        .select_related("opd")
-        .only(
-            "indicator_id",
-            "state",
-            "proposed_level",
-            "validated_level",
-            "final_level",
-            "opd__id",
-            "opd__code",
-            "opd__name",
-            "opd__short_name",
+        .only("indicator_id", "explanation")
+        .prefetch_related(
+            Prefetch(
+                "evidence_files",
+                queryset=EvidenceFile.objects.filter(withdrawn_at__isnull=True).only(
+                    "answer_id", "original_name"
+                ),
+            ),
+            Prefetch(
+                "evidence_links",
+                queryset=EvidenceLink.objects.filter(withdrawn_at__isnull=True).only(
+                    "answer_id", "url"
+                ),
+            ),
         )
     }
-    responsible = {
-        a.indicator_id: a.responsible_opd
-        for a in Assignment.objects.filter(period=period).select_related("responsible_opd")
-    }
 
+
+def _indicator_rows(
+    cat: _Catalogue,
+    standings: Mapping[str, IndicatorStanding],
+    answers: Mapping[int, Answer],
+    owners: Mapping[int, OPD],
+    basis: str,
+) -> list[IndicatorRow]:
+    spec = cat.spec
     aspect_by_id = {a.id: a for a in cat.aspects}
     domain_by_id = {d.id: d for d in cat.domains}
     state_labels = dict(AnswerState.choices)
-    rows: list[IndicatorRow] = []
-    levels: dict[str, int | None] = {}
-    criteria: dict[str, dict[int, str]] = {}
+    rows = []
     for ind in cat.indicators:
+        standing = standings.get(ind.code)
+        levels = standing.levels if standing else {}
+        level = levels.get(basis)
+        level = level if spec.admits(level) else None  # out of range counts as missing
+        owner = owners.get(standing.opd_id) if standing else None
         answer = answers.get(ind.id)
-        # The answering OPD owns an indicator; an unanswered one belongs to the
-        # OPD it is assigned to (as on the dashboard's OPD figures).
-        owner = answer.opd if answer else responsible.get(ind.id)
-        level = getattr(answer, level_field) if answer else None
-        if level is not None and not spec.value_floor <= level <= spec.level_max:
-            # Out of range counts as missing, as it does for the snapshots.
-            level = None
-        levels[ind.code] = level
-        criteria[ind.code] = {c.level: c.text for c in ind.criteria.all()}
         aspect = aspect_by_id[ind.aspect_id]
         domain = domain_by_id.get(aspect.domain_id)
-        state = answer.state if answer else ""
+        state = (standing.state if standing else None) or ""
         rows.append(
             IndicatorRow(
                 code=ind.code,
@@ -291,9 +259,9 @@ def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None)
                 domain_code=domain.code if domain else None,
                 weight=ind.weight,
                 capability=ind.capability,
-                self_level=answer.proposed_level if answer else None,
-                validated_level=answer.validated_level if answer else None,
-                final_level=answer.final_level if answer else None,
+                self_level=levels.get(Basis.SELF),
+                validated_level=levels.get(Basis.VALIDATED),
+                final_level=levels.get(Basis.FINAL),
                 level=level,
                 level_name=cat.level_names.get((ind.capability, level), "") if level else "",
                 state=state,
@@ -301,80 +269,124 @@ def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None)
                 opd_id=owner.id if owner else None,
                 opd_code=owner.code if owner else "",
                 opd_name=owner.short_name if owner else "",
+                explanation=answer.explanation if answer else "",
+                evidence=_evidence(answer),
             )
         )
+    return rows
 
-    result = _index_or_none(spec, levels)
-    missing = [code for code, level in levels.items() if level is None]
-    if result is not None:
-        aspect_values = {code: s.value for code, s in result.aspects.items()}
-        domain_values = {code: s.value for code, s in result.domains.items()}
-    else:
-        aspect_values, domain_values = _partial_scores(spec, levels)
 
-    def score_row(obj, value, domain_code=None):
-        return ScoreRow(
-            code=obj.code,
-            name=obj.name,
-            weight=obj.weight,
-            value=rounded(value),
-            exact=None if value is None else scoring.exact_string(value),
-            predicate=None if value is None else scoring.predicate(value, spec.bands),
-            domain_code=domain_code,
-        )
+def _evidence(answer: Answer | None) -> tuple[str, ...]:
+    if answer is None:
+        return ()
+    files = [f.original_name for f in answer.evidence_files.all()]
+    return (*files, *(link.url for link in answer.evidence_links.all()))
 
-    domains = [score_row(d, domain_values.get(d.code)) for d in cat.domains]
-    aspects = [
-        score_row(
-            a,
-            aspect_values.get(a.code),
-            domain_by_id[a.domain_id].code if a.domain_id in domain_by_id else None,
-        )
-        for a in cat.aspects
-    ]
 
-    opds = _opd_rows(spec, rows)
-    opd_summary = None
+def _score_row(obj, score: scoring.Score | None, domain_code=None) -> ScoreRow:
+    return ScoreRow(
+        code=obj.code,
+        name=obj.name,
+        weight=obj.weight,
+        value=scoring.rounded(score.value) if score else None,
+        exact=score.exact_str if score else None,
+        predicate=score.predicate if score else None,
+        domain_code=domain_code,
+    )
+
+
+def _opd_row(opd: OPD, fig: OPDFigures) -> OpdRow:
+    return OpdRow(
+        id=opd.id,
+        code=opd.code,
+        name=opd.name,
+        short_name=opd.short_name,
+        indicators=fig.assigned,
+        submitted=fig.submitted,
+        validated=fig.validated,
+        missing=len(fig.missing),
+        average_level=scoring.rounded(fig.weighted_average),
+        points=scoring.rounded(fig.points, scoring.POINTS_PLACES),
+        open_points=scoring.rounded(fig.open_points, scoring.POINTS_PLACES),
+    )
+
+
+def report_data(*, period: EvaluationPeriod, basis: str, opd: OPD | None = None) -> ReportData:
+    """All figures of one report: the instansi's, or with `opd` only that
+    OPD's (see the module docstring)."""
+    basis = Basis(basis).value
+    period = EvaluationPeriod.objects.select_related("instansi", "framework").get(pk=period.pk)
+    cat = _catalogue(period.framework)
+    standings = period_standings(period.pk)
+    owners = OPD.objects.in_bulk({s.opd_id for s in standings.values()})
+    rows = _indicator_rows(cat, standings, _answers(period), owners, basis)
+    figures = opd_figures(cat.spec, standings.values(), basis)
+    criteria = {ind.code: {c.level: c.text for c in ind.criteria.all()} for ind in cat.indicators}
+    waiting = _external_waiting(period, cat.indicators)
+    common = {
+        "period": period,
+        "basis": basis,
+        "basis_label": str(Basis(basis).label),
+        "opd": opd,
+        "generated_at": timezone.now(),
+        "level_min": cat.spec.level_min,
+        "level_max": cat.spec.level_max,
+    }
     if opd is not None:
-        rows_shown = [r for r in rows if r.opd_id == opd.id]
-        opd_summary = next((o for o in opds if o.id == opd.id), None) or _opd_row(
-            spec, opd.id, opd.code, opd.name, opd.short_name, []
+        rows = [r for r in rows if r.opd_id == opd.id]
+        empty = scoring.contribution(cat.spec, {}, ())
+        own = figures.get(opd.id) or OPDFigures(opd.id, empty, 0, 0, 0)
+        return ReportData(
+            **common,
+            complete=not own.missing,
+            missing=list(own.missing),
+            index=None,
+            index_exact=None,
+            inputs_sha256="",
+            predicate=None,
+            target_index=None,
+            target_reached=None,
+            indicators=rows,
+            recommendations=_recommendations(cat, rows, criteria),
+            opd_summary=_opd_row(opd, own),
+            external_waiting=[code for code in waiting if any(r.code == code for r in rows)],
         )
-    else:
-        rows_shown = rows
+    return _instansi_report(common, cat, rows, figures, owners, criteria, waiting)
 
-    target = period.target_index
-    index = result.index if result else None
+
+def _instansi_report(common, cat, rows, figures, owners, criteria, waiting) -> ReportData:
+    spec, period = cat.spec, common["period"]
+    levels = {r.code: r.level for r in rows if r.level is not None}
+    result = scoring.compute_partial(spec, levels)
+    domain_by_id = {d.id: d for d in cat.domains}
+    index, target = result.index, period.target_index
+    ranked = ranked_by_open_points(figures, {k: o.short_name for k, o in owners.items()})
     return ReportData(
-        period=period,
-        basis=basis.value,
-        basis_label=str(basis.label),
-        opd=opd,
-        generated_at=timezone.now(),
-        level_min=spec.level_min,
-        level_max=spec.level_max,
-        complete=result is not None,
-        missing=missing,
-        index=rounded(index.value) if index else None,
+        **common,
+        complete=result.complete,
+        missing=list(result.missing),
+        index=scoring.rounded(index.value) if index else None,
         index_exact=index.exact_str if index else None,
         # The same digest the index snapshot stores: a reader can match the
         # report to the snapshot it agrees with.
-        inputs_sha256=inputs_sha256(
-            period.framework.code,
-            period.framework.source_sha256,
-            {code: level for code, level in levels.items() if level is not None},
-        ),
+        inputs_sha256=inputs_sha256(period.framework.code, period.framework.source_sha256, levels),
         predicate=index.predicate if index else None,
         target_index=target,
         target_reached=(index.value >= Fraction(target)) if index and target is not None else None,
-        domains=domains,
-        aspects=aspects,
-        indicators=rows_shown,
-        opds=opds,
-        trend=_trend(period, basis, spec),
-        recommendations=_recommendations(spec, rows_shown, criteria, cat.level_names),
-        opd_summary=opd_summary,
-        external_waiting=_external_waiting(period, cat.indicators),
+        domains=[_score_row(d, result.domains.get(d.code)) for d in cat.domains],
+        aspects=[
+            _score_row(
+                a,
+                result.aspects.get(a.code),
+                domain_by_id[a.domain_id].code if a.domain_id in domain_by_id else None,
+            )
+            for a in cat.aspects
+        ],
+        indicators=rows,
+        opds=[_opd_row(owners[fig.opd_id], fig) for fig in ranked],
+        trend=_trend(period, common["basis"], spec),
+        recommendations=_recommendations(cat, rows, criteria),
+        external_waiting=waiting,
     )
 
 
@@ -389,49 +401,6 @@ def _external_waiting(period, indicators) -> list[str]:
     return [i.code for i in external if i.pk not in entered]
 
 
-def _opd_row(spec, opd_id, code, name, short_name, rows: list[IndicatorRow]) -> OpdRow:
-    weight_of = {i.code: Fraction(i.weight) for i in spec.indicators}
-    leveled = [r for r in rows if r.level is not None]
-    weight_sum = sum((weight_of[r.code] for r in leveled), Fraction(0))
-    weighted = sum((weight_of[r.code] * r.level for r in leveled), Fraction(0))
-    open_ = sum((weight_of[r.code] * (spec.level_max - r.level) for r in leveled), Fraction(0))
-    # An indicator without a level is open from the bottom of the scale.
-    open_ += sum(
-        (weight_of[r.code] * (spec.level_max - spec.value_floor) for r in rows if r.level is None),
-        Fraction(0),
-    )
-    return OpdRow(
-        id=opd_id,
-        code=code,
-        name=name,
-        short_name=short_name,
-        indicators=len(rows),
-        submitted=sum(1 for r in rows if r.state in (AnswerState.SUBMITTED, AnswerState.VALIDATED)),
-        validated=sum(1 for r in rows if r.state == AnswerState.VALIDATED),
-        missing=len(rows) - len(leveled),
-        average_level=rounded(weighted / weight_sum) if weight_sum else None,
-        points=points(weighted / HUNDRED),
-        open_points=points(open_ / HUNDRED),
-    )
-
-
-def _opd_rows(spec, rows: list[IndicatorRow]) -> list[OpdRow]:
-    """OPDs holding indicators, those with the most open points first."""
-    by_opd: dict[int, list[IndicatorRow]] = defaultdict(list)
-    for row in rows:
-        if row.opd_id is not None:
-            by_opd[row.opd_id].append(row)
-    # Names come from the rows themselves: no extra query.
-    result = []
-    for opd_id, opd_rows in by_opd.items():
-        first = opd_rows[0]
-        result.append(
-            _opd_row(spec, opd_id, first.opd_code, first.opd_name, first.opd_name, opd_rows)
-        )
-    result.sort(key=lambda o: (-o.open_points, o.short_name))
-    return result
-
-
 def _trend(period: EvaluationPeriod, basis: str, spec) -> list[TrendRow]:
     """The instansi's index over the years up to this period, on all three
     bases, in two queries plus the structure of any other framework."""
@@ -441,12 +410,12 @@ def _trend(period: EvaluationPeriod, basis: str, spec) -> list[TrendRow]:
         .order_by("year")
     )
     by_period: dict[int, dict[str, dict[str, int | None]]] = defaultdict(
-        lambda: {b: {} for b in BASIS_LEVEL_FIELD}
+        lambda: {b: {} for b in BASES}
     )
     for period_id, code, *values in Answer.objects.filter(
         period__in=[p.id for p in periods]
-    ).values_list("period_id", "indicator__code", *BASIS_LEVEL_FIELD.values()):
-        for b, value in zip(BASIS_LEVEL_FIELD, values, strict=True):
+    ).values_list("period_id", "indicator__code", *LEVEL_FIELD.values()):
+        for b, value in zip(BASES, values, strict=True):
             by_period[period_id][b][code] = value
     specs = {period.framework_id: spec}
     rows = []
@@ -454,17 +423,17 @@ def _trend(period: EvaluationPeriod, basis: str, spec) -> list[TrendRow]:
         if p.framework_id not in specs:
             specs[p.framework_id] = p.framework.to_spec()
         p_spec = specs[p.framework_id]
-        results = {b: _index_or_none(p_spec, by_period[p.id][b]) for b in BASIS_LEVEL_FIELD}
-        shown = {b: rounded(r.index.value) if r else None for b, r in results.items()}
-        own = results[Basis(basis)]
+        results = {b: scoring.compute_partial(p_spec, by_period[p.id][b]).index for b in BASES}
+        shown = {b: scoring.rounded(r.value) if r else None for b, r in results.items()}
+        own = results[basis]
         rows.append(
             TrendRow(
                 year=p.year,
                 self_index=shown[Basis.SELF],
                 validated_index=shown[Basis.VALIDATED],
                 final_index=shown[Basis.FINAL],
-                index=shown[Basis(basis)],
-                predicate=own.index.predicate if own else None,
+                index=shown[basis],
+                predicate=own.predicate if own else None,
                 is_current=p.id == period.id,
                 framework_name=p.framework.name,
                 instrument=timeline.instrument_label(p.framework),
@@ -473,30 +442,26 @@ def _trend(period: EvaluationPeriod, basis: str, spec) -> list[TrendRow]:
     return rows
 
 
-def _recommendations(spec, rows, criteria, level_names) -> list[Recommendation]:
-    """Indicators that can still rise, the largest gain per raise first, each
-    with the criteria of its next level."""
+def _recommendations(cat: _Catalogue, rows, criteria) -> list[Recommendation]:
+    """Indicators that can still rise, the largest gain per raise first (then
+    the lower level, then framework order), each with its next criteria."""
+    spec = cat.spec
     weight_of = {i.code: Fraction(i.weight) for i in spec.indicators}
     items = []
     for row in rows:
         if row.level is not None and row.level >= spec.level_max:
             continue
         next_level = spec.level_min if row.level is None else row.level + 1
-        items.append(
-            (
-                -weight_of[row.code],
-                row.level or 0,
-                Recommendation(
-                    code=row.code,
-                    name=row.name,
-                    opd_name=row.opd_name,
-                    level=row.level,
-                    next_level=next_level,
-                    next_level_name=level_names.get((row.capability, next_level), ""),
-                    criterion=criteria[row.code].get(next_level, ""),
-                    gain=points(weight_of[row.code] / HUNDRED),
-                ),
-            )
+        recommendation = Recommendation(
+            code=row.code,
+            name=row.name,
+            opd_name=row.opd_name,
+            level=row.level,
+            next_level=next_level,
+            next_level_name=cat.level_names.get((row.capability, next_level), ""),
+            criterion=criteria[row.code].get(next_level, ""),
+            gain=scoring.rounded(weight_of[row.code] / scoring.HUNDRED, scoring.POINTS_PLACES),
         )
+        items.append((-weight_of[row.code], row.level or 0, recommendation))
     items.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in items]

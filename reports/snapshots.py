@@ -21,16 +21,10 @@ from django.utils import timezone
 
 from assessments.models import Answer, EvaluationPeriod
 from indicators import scoring
+from indicators.bases import BASES, LEVEL_FIELD
 from reports.models import Basis, IndexSnapshot
 
 logger = logging.getLogger(__name__)
-
-LEVEL_FIELD = {
-    Basis.SELF: "proposed_level",
-    Basis.VALIDATED: "validated_level",
-    Basis.FINAL: "final_level",
-}
-BASES = tuple(LEVEL_FIELD)
 
 
 @dataclass(frozen=True)
@@ -80,12 +74,7 @@ def inputs_sha256(framework_code: str, framework_sha256: str, levels: Mapping[st
 def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluation:
     """Only levels of the framework's indicators within its range count;
     anything else is reported as missing rather than guessed."""
-    known = set(spec.indicator_codes)
-    usable = {
-        code: level
-        for code, level in levels.items()
-        if code in known and spec.value_floor <= level <= spec.level_max
-    }
+    usable = scoring.usable_levels(spec, levels)
     missing = [code for code in spec.indicator_codes if code not in usable]
     if missing:
         return Evaluation(levels=usable, missing=missing)
@@ -190,8 +179,8 @@ def snapshots_compute_for_year(*, year: int, basis: str | None = None) -> int:
     per framework for its spec, one for all levels, one for the stored
     hashes and one upsert of what changed. Unchanged inputs write nothing,
     as with snapshot_compute. Returns the number of snapshots written."""
-    bases = BASES if basis is None else (Basis(basis),)
-    names = [b.value for b in bases]
+    bases = BASES if basis is None else (Basis(basis).value,)
+    names = list(bases)
     # Same lock as snapshot_compute takes per period, in one statement.
     periods = list(
         EvaluationPeriod.objects.select_for_update(of=("self",))

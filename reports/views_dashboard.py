@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,8 +29,8 @@ from assessments.external import external_waiting_codes
 from assessments.models import OPD, EvaluationPeriod
 from indicators import scoring
 from reports import timeline
+from reports.figures import opd_figures, period_standings, ranked_by_open_points
 from reports.models import Basis, IndexSnapshot
-from reports.opd_figures import opd_figures, period_indicator_rows, ranked_by_open_points
 from reports.snapshots import BASES, current_digests
 from reports.tasks import snapshot_enqueue_now, snapshot_schedule_soon
 
@@ -56,11 +55,6 @@ def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
 
 def as_decimal(display: str | None) -> Decimal | None:
     return Decimal(display) if display else None
-
-
-def rounded(value: Fraction | None) -> Decimal | None:
-    """Half-up to two places from the exact value, as published results are."""
-    return None if value is None else Decimal(scoring.display(value))
 
 
 @dataclass
@@ -175,51 +169,16 @@ def dashboard(request, instansi: str, year: int):
     mixed = timeline.mixes_instruments(p.framework for p in periods)
     opd_rows = _opd_rows(period, spec, basis)
 
-    charts = {
-        "domains": chart(
-            "bar",
-            [r["code"] for r in domain_rows],
-            [(Basis(basis).label, [r["value"] for r in domain_rows])],
-            max_value=spec.level_max,
-        ),
-        "aspects": chart(
-            "bar",
-            [r["code"] for r in aspect_rows],
-            [(Basis(basis).label, [r["value"] for r in aspect_rows])],
-            max_value=spec.level_max,
-        ),
-        "radar": chart(
-            "radar",
-            [r["code"] for r in aspect_rows],
-            [(Basis(basis).label, [r["value"] for r in aspect_rows])],
-            max_value=spec.level_max,
-        ),
-        "comparison": chart(
-            "bar",
-            [row["label"] for row in comparison],
-            [
-                (cards[b].label, [row["values"][i] for row in comparison])
-                for i, b in enumerate(BASES)
-            ],
-            max_value=spec.level_max,
-        ),
-        "trend": _trend_chart(trend, basis, mixed, spec.level_max),
-        "progress": chart(
-            "stacked",
-            [row["opd"].short_name for row in opd_rows["progress"]],
-            [
-                (_("Tervalidasi"), [row["validated"] for row in opd_rows["progress"]]),
-                (_("Diajukan"), [row["submitted_only"] for row in opd_rows["progress"]]),
-                (_("Diisi, belum diajukan"), [row["draft"] for row in opd_rows["progress"]]),
-                (_("Belum diisi"), [row["empty"] for row in opd_rows["progress"]]),
-            ],
-        ),
-        "open_points": chart(
-            "hbar",
-            [row["opd"].short_name for row in opd_rows["ranking"]],
-            [(_("Poin terbuka"), [row["open_points"] for row in opd_rows["ranking"]])],
-        ),
-    }
+    charts = _charts(
+        basis,
+        spec.level_max,
+        cards=cards,
+        domain_rows=domain_rows,
+        aspect_rows=aspect_rows,
+        comparison=comparison,
+        trend=_trend_chart(trend, basis, mixed, spec.level_max),
+        opd_rows=opd_rows,
+    )
 
     return render(
         request,
@@ -246,6 +205,56 @@ def dashboard(request, instansi: str, year: int):
             "mixed_instruments": mixed,
         },
     )
+
+
+def _charts(basis, level_max, *, cards, domain_rows, aspect_rows, comparison, trend, opd_rows):
+    label = Basis(basis).label
+    progress, ranking = opd_rows["progress"], opd_rows["ranking"]
+    return {
+        "domains": chart(
+            "bar",
+            [r["code"] for r in domain_rows],
+            [(label, [r["value"] for r in domain_rows])],
+            max_value=level_max,
+        ),
+        "aspects": chart(
+            "bar",
+            [r["code"] for r in aspect_rows],
+            [(label, [r["value"] for r in aspect_rows])],
+            max_value=level_max,
+        ),
+        "radar": chart(
+            "radar",
+            [r["code"] for r in aspect_rows],
+            [(label, [r["value"] for r in aspect_rows])],
+            max_value=level_max,
+        ),
+        "comparison": chart(
+            "bar",
+            [row["label"] for row in comparison],
+            [
+                (cards[b].label, [row["values"][i] for row in comparison])
+                for i, b in enumerate(BASES)
+            ],
+            max_value=level_max,
+        ),
+        "trend": trend,
+        "progress": chart(
+            "stacked",
+            [row["opd"].short_name for row in progress],
+            [
+                (_("Tervalidasi"), [row["validated"] for row in progress]),
+                (_("Diajukan"), [row["submitted_only"] for row in progress]),
+                (_("Diisi, belum diajukan"), [row["draft"] for row in progress]),
+                (_("Belum diisi"), [row["empty"] for row in progress]),
+            ],
+        ),
+        "open_points": chart(
+            "hbar",
+            [row["opd"].short_name for row in ranking],
+            [(_("Poin terbuka"), [row["open_points"] for row in ranking])],
+        ),
+    }
 
 
 def _trend_chart(trend, basis, mixed: bool, level_max) -> dict:
@@ -323,7 +332,7 @@ def _trend(periods, snapshots) -> list[dict]:
 
 
 def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
-    figures = opd_figures(spec, period_indicator_rows(period.pk), basis)
+    figures = opd_figures(spec, period_standings(period.pk).values(), basis)
     opds = OPD.objects.filter(pk__in=figures.keys()).in_bulk()
     progress = []
     for fig in sorted(figures.values(), key=lambda f: opds[f.opd_id].short_name):
@@ -346,12 +355,12 @@ def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
         {
             "opd": opds[fig.opd_id],
             "assigned": fig.assigned,
-            "average": rounded(fig.weighted_average),
-            "points": Decimal(scoring.display(fig.points, 4)),
-            "open_points": Decimal(scoring.display(fig.open_points, 4)),
+            "average": scoring.rounded(fig.weighted_average),
+            "points": scoring.rounded(fig.points, scoring.POINTS_PLACES),
+            "open_points": scoring.rounded(fig.open_points, scoring.POINTS_PLACES),
             "missing": fig.missing,
         }
-        for fig in ranked_by_open_points(figures)
+        for fig in ranked_by_open_points(figures, {k: o.short_name for k, o in opds.items()})
     ]
     return {"progress": progress, "ranking": ranking}
 

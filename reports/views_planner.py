@@ -3,7 +3,6 @@ or a hand-tried level set is computed in memory and never saved."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from django.contrib.auth.decorators import login_required
@@ -39,7 +38,7 @@ class PlannerInput:
             )
         own = gathered[self.basis]
         # Out-of-range stored levels cannot be planned from; treat them as missing.
-        own = {c: v for c, v in own.items() if self.spec.value_floor <= v <= self.spec.level_max}
+        own = scoring.usable_levels(self.spec, own)
         self.assumed = [c for c in self.spec.indicator_codes if c not in own]
         self.levels = {c: own.get(c, self.spec.value_floor) for c in self.spec.indicator_codes}
         self.current = scoring.compute(self.spec, self.levels)
@@ -83,14 +82,14 @@ def result_context(spec, result: scoring.IndexResult, framework) -> dict:
             {
                 "code": code,
                 "name": names.get(code, ""),
-                "value": Decimal(score.display),
+                "value": scoring.rounded(score.value),
                 "predicate": score.predicate or "",
             }
             for code, score in scores.items()
         ]
 
     return {
-        "index": Decimal(result.index.display),
+        "index": scoring.rounded(result.index.value),
         "predicate": result.index.predicate or "",
         "domains": rows(result.domains, domains),
         "aspects": rows(result.aspects, aspects),
@@ -114,7 +113,7 @@ def raise_rows(data: PlannerInput, plan: planning.Plan) -> list[dict]:
                 "indicator": indicator,
                 "criteria": criteria,
                 "owner": owners.get(r.indicator, ""),
-                "gain": Decimal(scoring.display(r.gain, 4)),
+                "gain": scoring.rounded(r.gain, scoring.POINTS_PLACES),
             }
         )
     return rows
@@ -143,7 +142,7 @@ def planner_context(request, data: PlannerInput) -> tuple[dict, int]:
         target_kind=kind,
         target_text=text if kind == "value" else "",
         target_predicate=text if kind == "predicate" else "",
-        target=Decimal(scoring.display(plan.target)),
+        target=scoring.rounded(plan.target),
         plan=plan,
         raises=raise_rows(data, plan),
         result=result_context(data.spec, plan.result, data.period.framework)
@@ -175,7 +174,7 @@ def read_levels(request, data: PlannerInput) -> dict[str, int]:
             raise planning.PlanError(
                 _("Indikator %(code)s: %(value)r bukan tingkat.") % {"code": code, "value": raw}
             ) from None
-        if not data.spec.value_floor <= level <= data.spec.level_max:
+        if not data.spec.admits(level):
             raise planning.PlanError(
                 _("Indikator %(code)s: tingkat harus %(low)s–%(high)s.")
                 % {"code": code, "low": data.spec.value_floor, "high": data.spec.level_max}
@@ -204,7 +203,9 @@ def what_if(request, instansi: str, year: int):
                 for i in data.indicators
                 if tried[i.code] != data.levels[i.code]
             ],
-            "delta": Decimal(scoring.display(result.index.value - data.current.index.value, 4)),
+            "delta": scoring.rounded(
+                result.index.value - data.current.index.value, scoring.POINTS_PLACES
+            ),
         }
     if request.headers.get("HX-Request"):
         # htmx does not swap error responses by default; the message is the content.

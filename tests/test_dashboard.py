@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Answer, AnswerState, Role
+from reports.figures import opd_figures, period_standings
 from reports.models import IndexSnapshot
-from reports.opd_figures import opd_figures, period_indicator_rows
 from reports.snapshots import snapshot_compute
 from tests.factories import (
     EvaluationPeriodFactory,
@@ -164,12 +164,12 @@ def test_opds_ranked_by_open_points(client, kaltim2024, leader):
 
 def test_opd_figures_weighted_average_points_and_open_points(kaltim2024):
     spec = kaltim2024.period.framework.to_spec()
-    figures = opd_figures(spec, period_indicator_rows(kaltim2024.period.pk), "final")
+    figures = opd_figures(spec, period_standings(kaltim2024.period.pk).values(), "final")
 
     assert sum(f.points for f in figures.values()) == Decimal("3.7885")
     diskominfo = figures[kaltim2024.opds[0].pk]
     # Diskominfo owns indicators 1, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45.
-    assert diskominfo.indicators == [
+    assert diskominfo.indicators == (
         "1",
         "5",
         "9",
@@ -182,7 +182,7 @@ def test_opd_figures_weighted_average_points_and_open_points(kaltim2024):
         "37",
         "41",
         "45",
-    ]
+    )
     expected_points = (
         Decimal("1.3") * (4 + 4 + 3)
         + Decimal("2.5") * (4 + 3)

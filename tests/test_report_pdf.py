@@ -89,7 +89,10 @@ def test_opd_report_lists_only_its_indicators(kaltim2024):
     text = flat(text)
     assert opd.name in text
     assert "Angka manajemen internal" in text
-    assert "3,79" in text  # the instansi's index, as context
+    # The OPD's own points, never the instansi's index nor an average level
+    # that reads like one (its officers cannot read the instansi's results).
+    assert f"{data.opd_summary.open_points}".replace(".", ",") in text
+    assert "3,79" not in text and "Rata-rata tertimbang" not in text
 
 
 def test_berita_acara_is_ready_for_signature(kaltim2024):
@@ -168,3 +171,8 @@ def test_a_framework_without_domains_and_with_level_zero(kaltim2024):
         assert "Kalimantan Timur" in text
     assert data.index is not None
     assert render_xlsx(data)[:2] == b"PK"
+
+
+def test_generated_at_is_written_the_indonesian_way(final_pdf):
+    _, text = final_pdf
+    assert re.search(r"Dibuat: \d{1,2} \w+ \d{4} \d{2}\.\d{2} WITA", flat(text))

@@ -419,3 +419,91 @@ def test_exclusive_band_bounds_through_compute():
         result = scoring.compute(spec, {"a": a, "b": b})
         assert result.index.predicate == expected, (a, b)
         assert result.index.predicate == scoring.predicate(result.index.value, bands)
+
+
+# --- Partial results, contributions and usable levels ----------------------------------
+
+partial_level_sets = st.lists(
+    st.one_of(st.none(), st.integers(1, 5), st.sampled_from([0, 6, True, "3"])),
+    min_size=47,
+    max_size=47,
+).map(lambda values: dict(zip(spbe2020().indicator_codes, values, strict=True)))
+
+
+@given(level_sets)
+def test_partial_of_a_complete_set_is_compute(given_levels):
+    spec = spbe2020()
+    partial = scoring.compute_partial(spec, given_levels)
+    result = scoring.compute(spec, given_levels)
+    assert partial.complete and partial.missing == ()
+    assert (partial.index, partial.domains, partial.aspects) == (
+        result.index,
+        result.domains,
+        result.aspects,
+    )
+
+
+@given(partial_level_sets)
+def test_partial_scores_exactly_what_is_complete(given_levels):
+    """An aspect has a score exactly when all its indicators have a usable
+    level, and then the score of the reference formula; same for domains."""
+    spec = spbe2020()
+    usable = scoring.usable_levels(spec, given_levels)
+    partial = scoring.compute_partial(spec, given_levels)
+    filled = {**dict.fromkeys(spec.indicator_codes, 1), **usable}
+    expected = reference(spec, filled)
+    aspect_of = {i.code: i.aspect for i in spec.indicators}
+    incomplete = {aspect_of[code] for code in spec.indicator_codes if code not in usable}
+    for code, score in partial.aspects.items():
+        if code in incomplete:
+            assert score is None
+        else:
+            assert (score.value, score.predicate) == expected["aspects"][code]
+    for d in spec.domains:
+        own = {a.code for a in spec.aspects if a.domain == d.code}
+        score = partial.domains[d.code]
+        assert (score is None) == bool(own & incomplete)
+    assert partial.missing == tuple(c for c in spec.indicator_codes if c not in usable)
+    assert (partial.index is None) == bool(partial.missing)
+
+
+def test_usable_levels_drop_unknown_codes_and_odd_values():
+    spec = spbe2020()
+    levels = {"1": 3, "2": 0, "3": 6, "4": None, "5": True, "6": "3", "999": 4, "7": 5}
+    assert scoring.usable_levels(spec, levels) == {"1": 3, "7": 5}
+    assert spec.admits(1) and spec.admits(5) and not spec.admits(2.0)
+
+
+@given(level_sets, st.data())
+def test_contributions_of_a_partition_add_up_to_the_index_and_the_maximum(given_levels, data):
+    spec = spbe2020()
+    groups = data.draw(
+        st.lists(st.integers(0, 3), min_size=47, max_size=47), label="owner of each indicator"
+    )
+    owners = dict(zip(spec.indicator_codes, groups, strict=True))
+    parts = [
+        scoring.contribution(spec, given_levels, [c for c, g in owners.items() if g == group])
+        for group in range(4)
+    ]
+    index = scoring.compute(spec, given_levels).index.value
+    assert sum(p.points for p in parts) == index
+    assert sum(p.points + p.open_points for p in parts) == spec.level_max
+    for part in parts:
+        if part.weight:
+            assert spec.level_min <= part.weighted_average <= spec.level_max
+
+
+def test_contribution_counts_a_missing_level_as_open_from_the_floor():
+    spec = spbe2020()
+    weight = {i.code: Fraction(i.weight) for i in spec.indicators}
+    part = scoring.contribution(spec, {"1": 4, "2": None, "3": 9}, ["1", "2", "3", "999"])
+    assert part.indicators == ("1", "2", "3") and part.missing == ("2", "3")
+    assert part.points == weight["1"] * 4 / 100
+    assert part.open_points == (weight["1"] * 1 + (weight["2"] + weight["3"]) * 4) / 100
+    assert part.weighted_average == 4
+
+
+def test_rounded_is_display_as_a_decimal():
+    assert scoring.rounded(Fraction(4745, 1000)) == Decimal("4.75")
+    assert scoring.rounded(Fraction(13, 1000), scoring.POINTS_PLACES) == Decimal("0.0130")
+    assert scoring.rounded(None) is None
