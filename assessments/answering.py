@@ -47,7 +47,7 @@ def check_level(level, framework) -> int | None:
     except (TypeError, ValueError):
         raise InvalidLevel() from None
     # value_floor: Pemdi's 0 ("belum terindikasi") is a valid value; SPBE starts at 1.
-    if not framework.value_floor <= level <= framework.level_max:
+    if not framework.admits(level):
         raise InvalidLevel(
             _("Tingkat harus antara %(min)s dan %(max)s.")
             % {"min": framework.value_floor, "max": framework.level_max}

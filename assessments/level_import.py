@@ -20,12 +20,10 @@ from django.utils.translation import gettext as _
 
 from assessments import lifecycle
 from assessments.models import Answer, Assignment, EvaluationPeriod
+from indicators.bases import LEVEL_FIELD
 
-BASIS_FIELDS = {
-    "self": "proposed_level",
-    "validated": "validated_level",
-    "final": "final_level",
-}
+# The basis -> answer level field map, defined once for every app.
+BASIS_FIELDS = LEVEL_FIELD
 REQUIRED_COLUMNS = ("indicator", "level")
 OPTIONAL_COLUMNS = ("explanation",)
 # Excel's own header row is row 1, so data rows are numbered as the user sees them.
@@ -113,7 +111,7 @@ def levels_check(*, period: EvaluationPeriod, rows: Iterable[LevelRow]) -> list[
             errors.append(_duplicate(row.row, row.indicator, seen[row.indicator]))
             continue
         seen[row.indicator] = row.row
-        if not framework.value_floor <= row.level <= framework.level_max:
+        if not framework.admits(row.level):
             errors.append(_out_of_range(row.row, str(row.level), framework))
     wanted = {codes[code] for code in seen}
     answered = set(
@@ -353,7 +351,7 @@ def _parse_level(row_number, raw, framework) -> tuple[int | None, RowError | Non
     if number is None or not number.is_finite() or number != number.to_integral_value():
         return None, RowError(row_number, "level", text, _("tingkat bukan bilangan bulat"))
     level = int(number)
-    if not framework.value_floor <= level <= framework.level_max:
+    if not framework.admits(level):
         return None, _out_of_range(row_number, text, framework)
     return level, None
 

@@ -24,6 +24,7 @@ from assessments.models import (
     PeriodState,
 )
 from indicators import scoring
+from indicators.bases import LEVEL_FIELD
 from indicators.models import FrameworkVersion
 
 # The one way through a period's life; nothing skips a step or goes back,
@@ -367,11 +368,7 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
     for code, level in levels.items():
         if code not in indicators:
             errors.append(_("Indikator '%(code)s' tidak dikenal.") % {"code": code})
-        elif level is not None and (
-            isinstance(level, bool)
-            or not isinstance(level, int)
-            or not framework.value_floor <= level <= framework.level_max
-        ):
+        elif level is not None and not framework.admits(level):
             errors.append(
                 _("Indikator %(code)s: tingkat harus bilangan bulat %(min)s–%(max)s.")
                 % {"code": code, "min": framework.value_floor, "max": framework.level_max}
@@ -414,29 +411,29 @@ class BasisSummary:
 def index_summary(period: EvaluationPeriod) -> list[BasisSummary]:
     """The index by each of the three values (proposed, validated, final),
     so an administrator sees e.g. self 4.35 → final 3.79 after entering the
-    national results. Computed only when every indicator has a level."""
+    national results; from the engine, and only once every indicator counts."""
     spec = period.framework.to_spec()
     rows = list(
-        Answer.objects.filter(period=period).values_list(
-            "indicator__code", "proposed_level", "validated_level", "final_level"
-        )
+        Answer.objects.filter(period=period).values_list("indicator__code", *LEVEL_FIELD.values())
     )
-    bases = (
-        ("self", _("Usulan OPD")),
-        ("validated", _("Tervalidasi (nilai mandiri)")),
-        ("final", _("Nilai akhir nasional")),
-    )
+    labels = {
+        "self": _("Usulan OPD"),
+        "validated": _("Tervalidasi (nilai mandiri)"),
+        "final": _("Nilai akhir nasional"),
+    }
     total = len(spec.indicator_codes)
     summaries = []
-    for column, (basis, label) in enumerate(bases, start=1):
-        levels = {row[0]: row[column] for row in rows if row[column] is not None}
-        index = predicate = None
-        if len(levels) == total:
-            try:
-                result = scoring.compute(spec, levels)
-            except scoring.ScoringError:
-                pass
-            else:
-                index, predicate = Decimal(result.index.display), result.index.predicate
-        summaries.append(BasisSummary(basis, label, len(levels), total, index, predicate))
+    for column, basis in enumerate(LEVEL_FIELD, start=1):
+        levels = scoring.usable_levels(spec, {row[0]: row[column] for row in rows})
+        index = scoring.compute_partial(spec, levels).index
+        summaries.append(
+            BasisSummary(
+                basis,
+                labels[basis],
+                len(levels),
+                total,
+                scoring.rounded(index.value) if index else None,
+                index.predicate if index else None,
+            )
+        )
     return summaries

@@ -81,7 +81,7 @@ def answer_adjust(*, answer: Answer, user, level: int, justification: str) -> An
                 _("Pada kerangka berbutir, tingkat mengikuti keputusan per butir bukti."),
                 answer=current,
             )
-        if level is None or not framework.value_floor <= level <= framework.level_max:
+        if not framework.admits(level):
             raise Invalid(
                 _("Tingkat harus antara %(min)s dan %(max)s.")
                 % {"min": framework.value_floor, "max": framework.level_max},

@@ -57,7 +57,7 @@ def compute_cells(spec: scoring.FrameworkSpec, cells: Mapping[str, object]) -> s
     levels = {}
     for code in spec.indicator_codes:
         level = parse_level(code, cells.get(code))
-        if not spec.value_floor <= level <= spec.level_max:
+        if not spec.admits(level):
             raise scoring.LevelOutOfRange(
                 _("kolom %(column)s: tingkat %(value)s di luar rentang %(low)s–%(high)s")
                 % {"column": code, "value": level, "low": spec.value_floor, "high": spec.level_max},

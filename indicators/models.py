@@ -64,6 +64,10 @@ class FrameworkVersion(models.Model):
         """Lowest value an indicator may take: 0 in Pemdi, level_min otherwise."""
         return self.level_min if self.value_min is None else self.value_min
 
+    def admits(self, level: object) -> bool:
+        """Whether `level` is on this framework's scale (see scoring.on_scale)."""
+        return scoring.on_scale(level, self.value_floor, self.level_max)
+
     def is_in_use(self) -> bool:
         """True when any record outside the catalogue (an evaluation period,
         a snapshot, ...) points at this version, which freezes it."""

@@ -87,6 +87,13 @@ class Band:
         return value >= bound if self.inclusive else value > bound
 
 
+def on_scale(level: object, floor: int, top: int) -> bool:
+    """A level the scale admits: a whole number (never a bool) from floor to
+    top. The one check every input path (forms, imports, the API, the
+    calculator) and every figure use."""
+    return isinstance(level, int) and not isinstance(level, bool) and floor <= level <= top
+
+
 @dataclass(frozen=True)
 class FrameworkSpec:
     code: str
@@ -117,11 +124,7 @@ class FrameworkSpec:
     def admits(self, level: object) -> bool:
         """Whether a stored level counts at all: a whole number on the scale
         (floor to max). Anything else is treated as missing, never guessed."""
-        return (
-            isinstance(level, int)
-            and not isinstance(level, bool)
-            and self.value_floor <= level <= self.level_max
-        )
+        return on_scale(level, self.value_floor, self.level_max)
 
 
 @dataclass(frozen=True)

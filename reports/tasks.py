@@ -88,25 +88,6 @@ def _enqueue_once(period_id: int) -> None:
             logger.warning("Cache unavailable as well")
 
 
-def snapshot_schedule_soon(*, period_id: int) -> None:
-    """For a reader who found a snapshot stale or missing: one prompt run,
-    at most once per window. Answers written with QuerySet.update() or
-    bulk_update() send no post_save, so this is what catches them."""
-    transaction.on_commit(lambda: _enqueue_soon(period_id), robust=True)
-
-
-def _enqueue_soon(period_id: int) -> None:
-    if runs_in_process():
-        snapshot_recompute.apply((period_id,))
-        return
-    key = f"reports:snapshot-soon:{period_id}"
-    try:
-        if cache.add(key, 1, timeout=coalesce_seconds()):
-            snapshot_recompute.apply_async((period_id,))
-    except Exception:  # the broker or cache client's own error classes
-        logger.warning("Could not enqueue snapshot recompute for period %s", period_id)
-
-
 def snapshot_enqueue_now(*, period_id: int) -> None:
     """The dashboard's "Hitung ulang": runs as soon as a worker is free.
     Outside a transaction the callback runs at once, so a broker error

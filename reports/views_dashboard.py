@@ -32,7 +32,7 @@ from reports import timeline
 from reports.figures import opd_figures, period_standings, ranked_by_open_points
 from reports.models import Basis, IndexSnapshot
 from reports.snapshots import BASES, current_digests
-from reports.tasks import snapshot_enqueue_now, snapshot_schedule_soon
+from reports.tasks import snapshot_enqueue_now
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,6 @@ def dashboard(request, instansi: str, year: int):
         for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
     }
     cards = basis_cards(period, snapshots, current_digests(period))
-    _schedule_what_is_out_of_date(period, periods, snapshots, cards)
     basis = chosen_basis(request.GET.get("basis"), cards)
     main = cards[basis]
     spec = framework.to_spec()
@@ -284,16 +283,6 @@ def _trend_chart(trend, basis, mixed: bool, level_max) -> dict:
         max_value=level_max,
         title=_("Instrumen berbeda: nilai tidak dapat dibandingkan langsung"),
     )
-
-
-def _schedule_what_is_out_of_date(period, periods, snapshots, cards) -> None:
-    """ "Sedang dihitung" must be true: a stale snapshot of this period, or
-    a missing one of any period (no extra query to know), is queued now."""
-    if any(not card.fresh for card in cards.values()):
-        snapshot_schedule_soon(period_id=period.pk)
-    for other in periods:
-        if other.pk != period.pk and any((other.pk, b) not in snapshots for b in BASES):
-            snapshot_schedule_soon(period_id=other.pk)
 
 
 def _comparison(domains, cards, index_label) -> list[dict]:

@@ -327,30 +327,29 @@ def test_results_home_redirects_to_the_latest_readable_period(client, kaltim2024
     assert client.get(reverse("reports:home")).status_code == 403
 
 
-def test_a_stale_or_missing_snapshot_is_queued_by_the_dashboard(
-    client, kaltim2024, leader, spbe2020, monkeypatch, django_capture_on_commit_callbacks
+def test_reading_the_dashboard_queues_nothing_and_a_lifecycle_change_queues_once(
+    client, kaltim2024, leader, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Answers changed with QuerySet.update() send no signal; the reader's
-    visit is what queues the recomputation that "sedang dihitung" promises."""
+    """Every answer change goes through the lifecycle, whose answers_changed
+    signal schedules the recomputation; a reader's visit never does."""
     from django.core.cache import cache
 
+    from assessments import periods
     from reports import tasks
 
-    older = EvaluationPeriodFactory(instansi=kaltim2024.instansi, year=2023, framework=spbe2020)
     compute_all(kaltim2024.period)
-    Answer.objects.filter(pk=kaltim2024.answers["1"].pk).update(final_level=5)
     queued = []
     monkeypatch.setattr(tasks, "runs_in_process", lambda: False)
-    monkeypatch.setattr(tasks.snapshot_recompute, "apply_async", lambda args: queued.append(args))
-    for pk in (kaltim2024.period.pk, older.pk):
-        cache.delete(f"reports:snapshot-soon:{pk}")
+    monkeypatch.setattr(
+        tasks.snapshot_recompute, "apply_async", lambda args, **kwargs: queued.append(args)
+    )
+    cache.delete(tasks.schedule_key(kaltim2024.period.pk))
     login(client, leader)
-
     with django_capture_on_commit_callbacks(execute=True):
         client.get(url())
-    with django_capture_on_commit_callbacks(execute=True):
-        client.get(url())  # inside the window: not again
+    assert queued == []
 
-    assert sorted(queued) == sorted([(kaltim2024.period.pk,), (older.pk,)])
-    for pk in (kaltim2024.period.pk, older.pk):
-        cache.delete(f"reports:snapshot-soon:{pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        periods.final_levels_set(period=kaltim2024.period, user=None, levels={"1": 5, "2": 5})
+    assert queued == [(kaltim2024.period.pk,)]
+    cache.delete(tasks.schedule_key(kaltim2024.period.pk))
