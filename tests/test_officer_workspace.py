@@ -146,7 +146,7 @@ def test_answer_page_shows_question_criteria_level_names_and_last_year(client, o
     AnswerFactory(
         period=previous,
         indicator=w.indicator,
-        opd=w.other_opd,
+        opd=w.opd,
         proposed_level=4,
         validated_level=3,
         final_level=2,
@@ -601,3 +601,26 @@ def test_saves_and_submits_announce_answers_changed_once_after_commit(
         ("save", {w.period.pk}, {w.answer.pk}),
         ("submit", {w.period.pk}, {w.answer.pk}),
     ]
+
+
+def test_last_years_answer_is_shown_only_to_those_who_may_see_it(client, officer_world):
+    """Another OPD held the indicator last year: its answer stays out of this
+    year's page (hardening finding 8); the OPD's own last year is shown."""
+    from tests.factories import AssignmentFactory, EvaluationPeriodFactory
+
+    w = officer_world
+    previous = EvaluationPeriodFactory(
+        instansi=w.period.instansi, year=w.period.year - 1, framework=w.framework
+    )
+    AssignmentFactory(period=previous, indicator=w.indicator, responsible_opd=w.other_opd)
+    lifecycle.answers_ensure(period=previous)
+    Answer.objects.filter(period=previous).update(
+        proposed_level=2, validated_level=2, explanation="CATATAN INTERNAL BAPPEDA"
+    )
+    client.force_login(w.officer)
+    page = client.get(detail_url(w.answer)).content.decode()
+    assert "CATATAN INTERNAL BAPPEDA" not in page
+
+    Answer.objects.filter(period=previous).update(opd=w.opd)
+    page = client.get(detail_url(w.answer)).content.decode()
+    assert "CATATAN INTERNAL BAPPEDA" in page

@@ -480,7 +480,11 @@ def test_officers_are_told_when_all_answers_of_their_opd_are_validated(
     note = Notification.objects.get(kind=NotificationKind.OPD_VALIDATED)
     assert note.recipient == world.officer
     assert world.opd.name in note.message
-    assert [m.to for m in mailoutbox] == [[world.officer.email]]
+    # One e-mail for the adjustment itself, one for the whole OPD validated.
+    assert [m.to for m in mailoutbox] == [[world.officer.email]] * 2
+    assert Notification.objects.filter(
+        kind=NotificationKind.ANSWER_ADJUSTED, recipient=world.officer
+    ).exists()
 
 
 def test_decisions_after_the_review_deadline_are_refused(client, world):

@@ -143,26 +143,63 @@ def _answer_or_404(user, public_id) -> Answer:
     )
 
 
+def _last_year(user, answer):
+    """The same indicator's answer a year earlier, if this user may see it
+    (another OPD may have held it then)."""
+    period = answer.period
+    return (
+        access.visible_answers(user)
+        .filter(
+            period__instansi_id=period.instansi_id,
+            period__year=period.year - 1,
+            indicator__code=answer.indicator.code,
+        )
+        .select_related("period", "opd")
+        .first()
+    )
+
+
+def _selected_level(form):
+    selected = form["level"].value()
+    try:
+        return int(selected) if selected not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _history(answer):
+    events = list(answer.events.select_related("actor"))
+    states = dict(AnswerState.choices)
+    for event in events:
+        event.state_before_label = states.get(event.state_before, event.state_before)
+        event.state_after_label = states.get(event.state_after, event.state_after)
+    return events
+
+
+def _evidence(answer):
+    files = list(answer.evidence_files.select_related("uploaded_by"))
+    links = list(answer.evidence_links.select_related("added_by"))
+    return files, {
+        "files": [f for f in files if f.withdrawn_at is None],
+        "withdrawn_files": [f for f in files if f.withdrawn_at is not None],
+        "links": [link for link in links if link.withdrawn_at is None],
+        "withdrawn_links": [link for link in links if link.withdrawn_at is not None],
+    }
+
+
 def _answer_page(request, answer, *, form=None, conflict=None, error=None, status=200):
     """Render the answer page; `form` carries what the user typed when a
     save was refused, so nothing is lost."""
     user = request.user
-    period = answer.period
+    period, indicator = answer.period, answer.indicator
     framework = period.framework
-    indicator = answer.indicator
     names = dict(
         LevelName.objects.filter(framework=framework, capability=indicator.capability).values_list(
             "level", "name"
         )
     )
-    criteria = [
-        {"level": c.level, "text": c.text, "name": names.get(c.level, "")}
-        for c in indicator.criteria.all()
-    ]
     editable_state = answer.state in lifecycle.EDITABLE
     accepts = period.accepts_answers()
-    can_edit = access.can_edit_answer(user, answer) and editable_state and accepts
-    can_add_evidence = access.can_add_evidence(user, answer) and editable_state and accepts
     if form is None:
         form = AnswerForm(
             framework=framework,
@@ -172,70 +209,45 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
                 "version": answer.version,
             },
         )
-    selected = form["level"].value()
-    try:
-        selected = int(selected) if selected not in (None, "") else None
-    except (TypeError, ValueError):
-        selected = None
-    last_year = (
-        Answer.objects.filter(
-            period__instansi_id=period.instansi_id,
-            period__year=period.year - 1,
-            indicator__code=indicator.code,
-        )
-        .select_related("period", "opd")
-        .first()
-    )
-    files = list(answer.evidence_files.select_related("uploaded_by"))
-    links = list(answer.evidence_links.select_related("added_by"))
+    last_year = _last_year(user, answer)
+    files, evidence = _evidence(answer)
     # Pemdi: evidence per item and a derived level instead of a chosen one.
     item_mode = items.uses_items(framework) and not indicator.is_external
-    items_view = items.items_view(answer, files=files) if item_mode else None
-    external_value = (
-        answer.period.external_values.filter(indicator=indicator).first()
-        if indicator.is_external
-        else None
-    )
-    events = list(answer.events.select_related("actor"))
-    states = dict(AnswerState.choices)
-    for event in events:
-        event.state_before_label = states.get(event.state_before, event.state_before)
-        event.state_after_label = states.get(event.state_after, event.state_after)
-    return render(
-        request,
-        "assessments/answer_detail.html",
-        {
-            "answer": answer,
-            "period": period,
-            "indicator": indicator,
-            "criteria": criteria,
-            "level_names": names,
-            "proposed_level_name": names.get(answer.proposed_level, ""),
-            "selected_level": selected,
-            "form": form,
-            "upload_form": EvidenceUploadForm(),
-            "link_form": EvidenceLinkForm(),
-            "can_edit": can_edit,
-            "can_add_evidence": can_add_evidence,
-            "accepts_answers": accepts,
-            "is_locked": not editable_state,
-            "last_year": last_year,
-            "last_year_level_name": names.get(last_year.validated_level, "") if last_year else "",
-            "files": [f for f in files if f.withdrawn_at is None],
-            "withdrawn_files": [f for f in files if f.withdrawn_at is not None],
-            "links": [link for link in links if link.withdrawn_at is None],
-            "withdrawn_links": [link for link in links if link.withdrawn_at is not None],
-            "events": events,
-            "conflict": conflict,
-            "error": error,
-            "max_upload": settings.EVIDENCE_MAX_BYTES,
-            "item_mode": item_mode,
-            "items_view": items_view,
-            "external_value": external_value,
-            "below_scale_label": framework.below_scale_label,
-        },
-        status=status,
-    )
+    context = {
+        "answer": answer,
+        "period": period,
+        "indicator": indicator,
+        "criteria": [
+            {"level": c.level, "text": c.text, "name": names.get(c.level, "")}
+            for c in indicator.criteria.all()
+        ],
+        "level_names": names,
+        "proposed_level_name": names.get(answer.proposed_level, ""),
+        "selected_level": _selected_level(form),
+        "form": form,
+        "upload_form": EvidenceUploadForm(),
+        "link_form": EvidenceLinkForm(),
+        "can_edit": access.can_edit_answer(user, answer) and editable_state and accepts,
+        "can_add_evidence": access.can_add_evidence(user, answer) and editable_state and accepts,
+        "accepts_answers": accepts,
+        "is_locked": not editable_state,
+        "last_year": last_year,
+        "last_year_level_name": names.get(last_year.validated_level, "") if last_year else "",
+        **evidence,
+        "events": _history(answer),
+        "conflict": conflict,
+        "error": error,
+        "max_upload": settings.EVIDENCE_MAX_BYTES,
+        "item_mode": item_mode,
+        "items_view": items.items_view(answer, files=files) if item_mode else None,
+        "external_value": (
+            period.external_values.filter(indicator=indicator).first()
+            if indicator.is_external
+            else None
+        ),
+        "below_scale_label": framework.below_scale_label,
+    }
+    return render(request, "assessments/answer_detail.html", context, status=status)
 
 
 @login_required
