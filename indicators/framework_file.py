@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from indicators import external, scoring
+from indicators.framework_guideline import GUIDELINE_KEYS, GuidelineChecks, GuidelineDef
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 CAPABILITIES = ("process", "service")
@@ -40,6 +41,7 @@ ALLOWED_KEYS = {
         "below_scale_label",
         "predicate_reading",
         "notes",
+        "comparable_with",
     },
     "band": {"lower", "label", "lower_inclusive"},
     "domain": {"code", "name", "weight", "aspects"},
@@ -53,7 +55,12 @@ ALLOWED_KEYS = {
         "criteria",
         "evidence_items",
         "external",
+        "description",
+        "assessment_rule",
+        "evidence_examples",
+        "level_guidance",
     },
+    "level_guidance": GUIDELINE_KEYS,
     "evidence_item": {"level", "text", "kind", "generic"},
     "external": {"source", "upper_bounds"},
 }
@@ -90,6 +97,7 @@ class IndicatorDef:
     criteria: tuple[str, ...]
     evidence_items: tuple[EvidenceItemDef, ...] = ()
     external: ExternalDef | None = None
+    guideline: GuidelineDef = field(default_factory=GuidelineDef)
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,8 @@ class FrameworkDefinition:
     below_scale_label: str = ""
     predicate_reading: str = ""
     notes: tuple[str, ...] = ()
+    # The version whose measure this one repeats (same structure and weights).
+    comparable_with: str = ""
 
     @property
     def indicators(self) -> tuple[IndicatorDef, ...]:
@@ -181,7 +191,7 @@ def parse_framework(data: object, *, sha256: str = "") -> FrameworkDefinition:
     return definition
 
 
-class _Checker:
+class _Checker(GuidelineChecks):
     """Collects problems instead of stopping at the first one."""
 
     def __init__(self):
@@ -254,6 +264,7 @@ class _Checker:
             )
         predicate_reading = self.optional_text(data, "predicate_reading", where)
         notes = self.notes(data.get("notes", []), where)
+        comparable_with = self.comparable_with(data, code, where)
         level_names = self.level_names(data.get("level_names"), level_min, level_max, where)
         bands = self.bands(data.get("predicate_bands"), level_min, level_max, where)
 
@@ -302,6 +313,7 @@ class _Checker:
             below_scale_label=below_scale_label,
             predicate_reading=predicate_reading,
             notes=notes,
+            comparable_with=comparable_with,
         )
 
     def value_min(self, data: dict, level_min: int, where: str) -> int | None:
@@ -497,6 +509,7 @@ class _Checker:
             criteria=tuple(c.strip() for c in criteria),
             evidence_items=self.evidence_items(raw, level_min, level_max, where),
             external=self.external(raw, level_min, level_max, where),
+            guideline=self.guideline(raw, level_min, level_max, where),
         )
 
     def evidence_items(self, raw: dict, level_min, level_max, where) -> tuple[EvidenceItemDef, ...]:

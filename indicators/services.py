@@ -1,12 +1,13 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.framework_file import FrameworkDefinition
+from indicators.framework_file import FrameworkDefinition, parse_framework_file, shipped_path
 from indicators.models import (
     Aspect,
     Domain,
+    EvidenceCriterion,
     EvidenceItem,
     FrameworkVersion,
     Indicator,
@@ -18,6 +19,11 @@ from indicators.models import (
 
 class FrameworkFrozen(Exception):
     """The version is referenced by evaluation data and may not change."""
+
+
+class FrameworkNotComparable(Exception):
+    """The file claims to measure what another version measures, but its
+    structure, weights, capabilities, level names or bands differ."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ def framework_load(*, definition: FrameworkDefinition) -> LoadOutcome:
     """Writes a checked definition. Unchanged content is a no-op, so loading
     twice changes nothing; changed content replaces the catalogue unless an
     evaluation period already uses it."""
+    if definition.comparable_with:
+        _check_comparable(definition)
     existing = FrameworkVersion.objects.select_for_update().filter(code=definition.code).first()
     if existing is not None:
         if existing.source_sha256 == definition.sha256:
@@ -49,6 +57,47 @@ def framework_load(*, definition: FrameworkDefinition) -> LoadOutcome:
     return LoadOutcome(framework=framework, created=existing is None, changed=True)
 
 
+def _shape(spec, capabilities, level_names):
+    # Only what the index depends on and what a reader of the timeline sees
+    # as the same scale; texts may differ between comparable versions.
+    return replace(spec, code=""), capabilities, level_names
+
+
+def _check_comparable(definition: FrameworkDefinition) -> None:
+    code = definition.comparable_with
+    target = FrameworkVersion.objects.filter(code=code).first()
+    if target is not None:
+        shape = _shape(
+            target.to_spec(),
+            dict(target.indicators.values_list("code", "capability")),
+            {(name.capability, name.level): name.name for name in target.level_names.all()},
+        )
+    elif shipped_path(code).exists():
+        other = parse_framework_file(shipped_path(code))
+        shape = _shape(
+            other.to_spec(),
+            {i.code: i.capability for i in other.indicators},
+            {(cap, lv): n for cap, names in other.level_names.items() for lv, n in names.items()},
+        )
+    else:
+        raise FrameworkNotComparable(
+            _("Kerangka pembanding %(code)s tidak dikenal.") % {"code": code}
+        )
+    mine = _shape(
+        definition.to_spec(),
+        {i.code: i.capability for i in definition.indicators},
+        {(cap, lv): n for cap, names in definition.level_names.items() for lv, n in names.items()},
+    )
+    if mine != shape:
+        raise FrameworkNotComparable(
+            _(
+                "Kerangka %(code)s menyatakan sebanding dengan %(other)s, tetapi struktur, "
+                "bobot, kapabilitas, nama tingkat atau rentang predikatnya berbeda."
+            )
+            % {"code": definition.code, "other": code}
+        )
+
+
 def _write(definition: FrameworkDefinition) -> FrameworkVersion:
     framework = FrameworkVersion.objects.create(
         code=definition.code,
@@ -59,6 +108,7 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
         value_min=definition.value_min,
         below_scale_label=definition.below_scale_label,
         predicate_note=definition.predicate_reading,
+        comparable_with=definition.comparable_with,
         source_sha256=definition.sha256,
     )
     LevelName.objects.bulk_create(
@@ -82,8 +132,7 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
         for position, d in enumerate(definition.domains, start=1)
     }
     indicator_position = 0
-    criteria = []
-    evidence_items = []
+    rows = {"criteria": [], "evidence_criteria": [], "evidence_items": []}
     for position, a in enumerate(definition.aspects, start=1):
         aspect = Aspect.objects.create(
             framework=framework,
@@ -95,35 +144,61 @@ def _write(definition: FrameworkDefinition) -> FrameworkVersion:
         )
         for i in a.indicators:
             indicator_position += 1
-            indicator = Indicator.objects.create(
-                framework=framework,
-                aspect=aspect,
-                code=i.code,
-                name=i.name,
-                question=i.question,
-                capability=i.capability,
-                weight=i.weight,
-                position=indicator_position,
-                external_source=i.external.source if i.external else "",
-                external_upper_bounds=(
-                    [format(bound, "f") for bound in i.external.upper_bounds] if i.external else []
-                ),
-            )
-            criteria.extend(
-                LevelCriterion(indicator=indicator, level=level, text=text)
-                for level, text in enumerate(i.criteria, start=definition.level_min)
-            )
-            evidence_items.extend(
-                EvidenceItem(
-                    indicator=indicator,
-                    level=item.level,
-                    text=item.text,
-                    kind=item.kind,
-                    generic=item.generic,
-                    position=item_position,
-                )
-                for item_position, item in enumerate(i.evidence_items, start=1)
-            )
-    LevelCriterion.objects.bulk_create(criteria)
-    EvidenceItem.objects.bulk_create(evidence_items)
+            _write_indicator(aspect, i, indicator_position, definition.level_min, rows)
+    # PostgreSQL returns the new ids, so the evidence criteria can point at them.
+    LevelCriterion.objects.bulk_create(rows["criteria"])
+    EvidenceCriterion.objects.bulk_create(rows["evidence_criteria"])
+    EvidenceItem.objects.bulk_create(rows["evidence_items"])
     return framework
+
+
+def _write_indicator(aspect, i, position: int, level_min: int, rows: dict) -> None:
+    """Creates the indicator; its criteria and items go to rows for bulk writing."""
+    indicator = Indicator.objects.create(
+        framework=aspect.framework,
+        aspect=aspect,
+        code=i.code,
+        name=i.name,
+        question=i.question,
+        capability=i.capability,
+        weight=i.weight,
+        position=position,
+        external_source=i.external.source if i.external else "",
+        external_upper_bounds=(
+            [format(bound, "f") for bound in i.external.upper_bounds] if i.external else []
+        ),
+        description=i.guideline.description,
+        assessment_rule=i.guideline.assessment_rule,
+        evidence_examples=i.guideline.evidence_examples,
+    )
+    guidance = i.guideline.levels
+    for offset, text in enumerate(i.criteria):
+        criterion = LevelCriterion(
+            indicator=indicator,
+            level=level_min + offset,
+            text=text,
+            fulfilment=guidance[offset].fulfilment if guidance else "",
+        )
+        rows["criteria"].append(criterion)
+        rows["evidence_criteria"].extend(
+            EvidenceCriterion(
+                criterion=criterion,
+                number=number,
+                key=f"{i.code}.{criterion.level}.{number}",
+                text=item,
+            )
+            for number, item in enumerate(
+                guidance[offset].evidence_criteria if guidance else (), start=1
+            )
+        )
+    rows["evidence_items"].extend(
+        EvidenceItem(
+            indicator=indicator,
+            level=item.level,
+            text=item.text,
+            kind=item.kind,
+            generic=item.generic,
+            position=item_position,
+        )
+        for item_position, item in enumerate(i.evidence_items, start=1)
+    )
