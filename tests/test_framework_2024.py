@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from indicators.framework_file import parse_framework_file, shipped_path
 from indicators.models import EvidenceCriterion, FrameworkVersion, Indicator, LevelCriterion
+from tests.conftest import KALTIM_2024_FINAL
 from tests.factories import EvaluationPeriodFactory
 
 SOURCE_NAME = "Pedoman-MenPANRB-3-2024.txt"
@@ -281,3 +282,95 @@ def test_malformed_guideline_is_refused_naming_the_entry(tmp_path, change, messa
     with pytest.raises(CommandError, match=re.escape(message)):
         load("spbe-2024", write(tmp_path, changed_copy(change)))
     assert not FrameworkVersion.objects.exists()
+
+
+# --- API ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reader(django_user_model):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(django_user_model.objects.create_user("pembaca"))
+    return client
+
+
+@pytest.mark.django_db
+def test_api_returns_the_whole_2024_framework_with_a_fixed_query_count(
+    reader, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    load("spbe-2024")
+    with django_assert_max_num_queries(10):
+        response = reader.get(reverse("api:framework-detail", args=["spbe-2024"]))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["comparable_with"] == "spbe-2020" and body["instrument"] == "spbe-2020"
+    assert len(body["indicators"]) == 47
+    shipped = indicators(data())
+    for got in body["indicators"]:
+        want = shipped[got["code"]]
+        for key in ("description", "assessment_rule", "evidence_examples"):
+            assert got[key] == want[key]
+        assert [lv["text"] for lv in got["levels"]] == want["criteria"]
+        assert got["criteria"] == {str(n): t for n, t in enumerate(want["criteria"], start=1)}
+        for lv, guide in zip(got["levels"], want["level_guidance"], strict=True):
+            assert lv["fulfilment"] == guide["fulfilment"]
+            assert [c["text"] for c in lv["evidence_criteria"]] == guide["evidence_criteria"]
+            assert [c["key"] for c in lv["evidence_criteria"]] == [
+                f"{got['code']}.{lv['level']}.{n}"
+                for n in range(1, len(lv["evidence_criteria"]) + 1)
+            ]
+
+
+@pytest.mark.django_db
+def test_api_levels_of_a_framework_without_guideline_are_plain(reader):
+    from django.urls import reverse
+
+    load("spbe-2020")
+    body = reader.get(reverse("api:framework-detail", args=["spbe-2020"])).json()
+    assert body["comparable_with"] == "" and body["instrument"] == "spbe-2020"
+    level = body["indicators"][0]["levels"][0]
+    assert level["level"] == 1 and level["fulfilment"] == "" and level["evidence_criteria"] == []
+
+
+# --- Calculator -----------------------------------------------------------------------
+
+CODES = parse_framework_file(shipped_path("spbe-2020")).to_spec().indicator_codes
+
+
+def spbe_index(framework: str, rows: list[list[int]], tmp_path: Path) -> list[dict]:
+    path = tmp_path / f"{framework}.csv"
+    lines = [",".join(["id", *CODES])]
+    lines += [",".join([f"r{n}", *map(str, levels)]) for n, levels in enumerate(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = StringIO()
+    call_command("spbe_index", "--framework", framework, "--input", str(path), stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+@pytest.mark.django_db
+def test_spbe_index_gives_the_same_results_for_2024_and_2020_for_every_set_of_levels(tmp_path):
+    """A property over sets of levels, first read from the shipped files (no
+    version loaded), then from the loaded versions."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    levels = st.lists(st.integers(min_value=1, max_value=5), min_size=47, max_size=47)
+
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.lists(levels, min_size=1, max_size=8))
+    def same(rows):
+        assert spbe_index("spbe-2024", rows, tmp_path) == spbe_index("spbe-2020", rows, tmp_path)
+
+    same()
+    load("spbe-2020")
+    load("spbe-2024")
+    same()
+    # The published Kaltim 2024 figure (FRAMEWORK.md) from the 2024 version.
+    (record,) = spbe_index("spbe-2024", [KALTIM_2024_FINAL], tmp_path)
+    assert (record["index"], record["predicate"]) == ("3.79", "Sangat Baik")
