@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from indicators import framework_content
 from indicators.framework_file import FrameworkDefinition, parse_framework_file, shipped_path
 from indicators.models import (
     Aspect,
@@ -43,6 +44,12 @@ def framework_load(*, definition: FrameworkDefinition) -> LoadOutcome:
     existing = FrameworkVersion.objects.select_for_update().filter(code=definition.code).first()
     if existing is not None:
         if existing.source_sha256 == definition.sha256:
+            return LoadOutcome(framework=existing, created=False, changed=False)
+        if framework_content.of_framework(existing) == framework_content.of_definition(definition):
+            # Only what is not stored changed (the maintainers' notes): keep
+            # the rows, a frozen version included, and remember the new file.
+            existing.source_sha256 = definition.sha256
+            existing.save(update_fields=["source_sha256"])
             return LoadOutcome(framework=existing, created=False, changed=False)
         if existing.is_in_use():
             raise FrameworkFrozen(
