@@ -74,8 +74,11 @@ def texts_of(indicator: dict):
         yield f"{code}.{level} fulfilment", guide["fulfilment"]
         items = guide["evidence_criteria"]
         for number, item in enumerate(items, start=1):
-            # A numbered item must carry its own number in the source.
-            yield f"{code}.{level}.{number}", f"{number}) {item}" if len(items) > 1 else item
+            # A numbered item must carry its own number in the source: "2)" or "2.".
+            if len(items) == 1:
+                yield f"{code}.{level}.{number}", item
+            else:
+                yield f"{code}.{level}.{number}", (f"{number}) {item}", f"{number}. {item}")
 
 
 def test_every_text_occurs_verbatim_in_the_guideline():
@@ -83,6 +86,10 @@ def test_every_text_occurs_verbatim_in_the_guideline():
     missing = []
     for indicator in indicators(data()).values():
         for where, text in texts_of(indicator):
+            if isinstance(text, tuple):
+                if not any(squash(form) in source for form in text):
+                    missing.append(f"{where}: {text[0][:80]}")
+                continue
             # A newline starts a list item; each item is one unbroken run of the
             # source (the extractor moved one block of page 11 elsewhere).
             for piece in text.split("\n"):
