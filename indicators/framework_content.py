@@ -5,7 +5,7 @@ is stored (its maintainers' `notes`), and to refuse every other change."""
 
 from __future__ import annotations
 
-from indicators.framework_file import FrameworkDefinition
+from indicators.framework_definition import FrameworkDefinition
 from indicators.models import EvidenceCriterion, EvidenceItem, FrameworkVersion, LevelCriterion
 
 

@@ -4,7 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from indicators import framework_content
-from indicators.framework_file import FrameworkDefinition, parse_framework_file, shipped_path
+from indicators.framework_definition import FrameworkDefinition
+from indicators.framework_file import parse_framework_file, shipped_path
 from indicators.models import (
     Aspect,
     Domain,

@@ -651,8 +651,6 @@ def test_calculator_as_a_separate_process(db, tmp_path):
 
 
 def test_notes_say_the_rounding_rule_in_use_is_unverified():
-    from indicators.framework_file import parse_framework_file, shipped_path
-
     notes = parse_framework_file(shipped_path("pemdi-2026")).notes
     rounding = [n for n in notes if "pembulatan" in n]
     assert len(rounding) == 1
