@@ -397,3 +397,17 @@ def test_a_change_to_what_is_not_stored_is_accepted_for_a_version_in_use(tmp_pat
     data["domains"][0]["aspects"][0]["indicators"][0]["criteria"][0] += " (diubah)"
     with pytest.raises(CommandError, match="sudah dipakai oleh periode evaluasi"):
         load("spbe-2020", file=write(tmp_path, data, name="changed.json"))
+
+
+@pytest.mark.parametrize("code", shipped_codes())
+def test_stored_content_of_every_shipped_framework_equals_its_file(code):
+    """What makes the notes-only reload safe: for every shipped version the
+    stored rows compare equal to the file, so an edited note is accepted even
+    for a version in use (the demo's pemdi-2026 period, say)."""
+    from indicators import framework_content
+    from indicators.framework_file import parse_framework_file
+
+    call_command("load_frameworks", stdout=StringIO())
+    framework = FrameworkVersion.objects.get(code=code)
+    definition = parse_framework_file(shipped_path(code))
+    assert framework_content.of_framework(framework) == framework_content.of_definition(definition)
