@@ -71,8 +71,16 @@ def _shape(spec, capabilities, level_names):
     return replace(spec, code=""), capabilities, level_names
 
 
-def _check_comparable(definition: FrameworkDefinition) -> None:
-    code = definition.comparable_with
+def _shape_of_definition(definition: FrameworkDefinition):
+    return _shape(
+        definition.to_spec(),
+        {i.code: i.capability for i in definition.indicators},
+        {(cap, lv): n for cap, names in definition.level_names.items() for lv, n in names.items()},
+    )
+
+
+def _comparison_target(code: str):
+    """(shape, comparable_with) of the named version: loaded, else shipped."""
     target = FrameworkVersion.objects.filter(code=code).first()
     if target is not None:
         shape = _shape(
@@ -80,23 +88,27 @@ def _check_comparable(definition: FrameworkDefinition) -> None:
             dict(target.indicators.values_list("code", "capability")),
             {(name.capability, name.level): name.name for name in target.level_names.all()},
         )
-    elif shipped_path(code).exists():
+        return shape, target.comparable_with
+    if shipped_path(code).exists():
         other = parse_framework_file(shipped_path(code))
-        shape = _shape(
-            other.to_spec(),
-            {i.code: i.capability for i in other.indicators},
-            {(cap, lv): n for cap, names in other.level_names.items() for lv, n in names.items()},
-        )
-    else:
+        return _shape_of_definition(other), other.comparable_with
+    raise FrameworkNotComparable(_("Kerangka pembanding %(code)s tidak dikenal.") % {"code": code})
+
+
+def _check_comparable(definition: FrameworkDefinition) -> None:
+    code = definition.comparable_with
+    shape, root = _comparison_target(code)
+    if root:
+        # An instrument is named by its first version, so that "same
+        # instrument" is a plain equality, never a chain to follow.
         raise FrameworkNotComparable(
-            _("Kerangka pembanding %(code)s tidak dikenal.") % {"code": code}
+            _(
+                "Kerangka %(other)s sendiri sebanding dengan %(root)s; tulis "
+                "'comparable_with': \"%(root)s\"."
+            )
+            % {"other": code, "root": root}
         )
-    mine = _shape(
-        definition.to_spec(),
-        {i.code: i.capability for i in definition.indicators},
-        {(cap, lv): n for cap, names in definition.level_names.items() for lv, n in names.items()},
-    )
-    if mine != shape:
+    if _shape_of_definition(definition) != shape:
         raise FrameworkNotComparable(
             _(
                 "Kerangka %(code)s menyatakan sebanding dengan %(other)s, tetapi struktur, "

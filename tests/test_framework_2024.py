@@ -255,6 +255,18 @@ def test_comparability_is_checked_against_the_shipped_file_when_not_loaded(tmp_p
     assert not FrameworkVersion.objects.filter(code="spbe-2020").exists()
 
 
+@pytest.mark.django_db
+def test_a_chain_of_comparable_versions_is_refused_naming_the_first(tmp_path):
+    load("spbe-2020")
+    load("spbe-2024")
+    raw = changed_copy(lambda r: r.update(code="spbe-2025", comparable_with="spbe-2024"))
+    with pytest.raises(CommandError, match="spbe-2024 sendiri sebanding dengan spbe-2020"):
+        load("spbe-2025", write(tmp_path, raw))
+    raw["comparable_with"] = "spbe-2020"
+    load("spbe-2025", write(tmp_path, raw))
+    assert FrameworkVersion.objects.get(code="spbe-2025").instrument == "spbe-2020"
+
+
 def _four_guides(raw):
     indicators(raw)["3"]["level_guidance"].pop()
 
