@@ -3,6 +3,7 @@ from django.contrib import admin
 from indicators.models import (
     Aspect,
     Domain,
+    EvidenceCriterion,
     EvidenceItem,
     FrameworkVersion,
     Indicator,
@@ -66,3 +67,13 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "question"]
     list_select_related = ["aspect", "framework"]
     inlines = [CriterionInline, EvidenceItemInline]
+
+
+@admin.register(EvidenceCriterion)
+class EvidenceCriterionAdmin(admin.ModelAdmin):
+    """The guideline's evidence criteria per level (Kriteria Bukti Dukung)."""
+
+    list_display = ["key", "text", "criterion"]
+    list_filter = ["criterion__indicator__framework"]
+    search_fields = ["key", "text"]
+    list_select_related = ["criterion__indicator"]

@@ -7,17 +7,54 @@ from rest_framework.views import APIView
 
 from indicators import scoring
 from indicators.calculator import UnknownFramework, framework_spec, result_as_dict
-from indicators.models import Aspect, Domain, FrameworkVersion, Indicator
+from indicators.models import (
+    Aspect,
+    Domain,
+    EvidenceCriterion,
+    FrameworkVersion,
+    Indicator,
+    LevelCriterion,
+)
 from spbe_portal.api import ErrorSerializer
+
+
+class EvidenceCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceCriterion
+        fields = ["key", "number", "text"]
+
+
+class LevelSerializer(serializers.ModelSerializer):
+    """A level with the guideline's fulfilment and evidence criteria (empty
+    for a framework file without them)."""
+
+    evidence_criteria = EvidenceCriterionSerializer(many=True)
+
+    class Meta:
+        model = LevelCriterion
+        fields = ["level", "text", "fulfilment", "evidence_criteria"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
     aspect = serializers.CharField(source="aspect.code")
     criteria = serializers.SerializerMethodField()
+    levels = LevelSerializer(many=True, source="criteria")
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "question", "capability", "weight", "aspect", "criteria"]
+        fields = [
+            "code",
+            "name",
+            "question",
+            "capability",
+            "weight",
+            "aspect",
+            "criteria",
+            "description",
+            "assessment_rule",
+            "evidence_examples",
+            "levels",
+        ]
 
     def get_criteria(self, indicator) -> dict[str, str]:
         return {str(c.level): c.text for c in indicator.criteria.all()}
@@ -49,6 +86,9 @@ class FrameworkSummarySerializer(serializers.ModelSerializer):
 
 
 class FrameworkDetailSerializer(FrameworkSummarySerializer):
+    instrument = serializers.CharField(
+        read_only=True, help_text="Versions with the same instrument are compared directly."
+    )
     domains = DomainSerializer(many=True)
     aspects = AspectSerializer(many=True)
     indicators = IndicatorSerializer(many=True)
@@ -57,6 +97,8 @@ class FrameworkDetailSerializer(FrameworkSummarySerializer):
     class Meta(FrameworkSummarySerializer.Meta):
         fields = [
             *FrameworkSummarySerializer.Meta.fields,
+            "comparable_with",
+            "instrument",
             "domains",
             "aspects",
             "indicators",
@@ -81,7 +123,7 @@ class FrameworkDetail(generics.RetrieveAPIView):
         "aspects__domain",
         "bands",
         "indicators__aspect",
-        "indicators__criteria",
+        "indicators__criteria__evidence_criteria",
     )
 
 

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from indicators import external, scoring
+from indicators import scoring
+from indicators.framework_definition import (
+    AspectDef,
+    DomainDef,
+    FrameworkDefinition,
+    IndicatorDef,
+)
+from indicators.framework_guideline import GUIDELINE_KEYS, GuidelineChecks
+from indicators.framework_valuation import ValuationChecks
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 CAPABILITIES = ("process", "service")
 HUNDRED = Decimal(100)
-EVIDENCE_KINDS = ("main", "supporting")
 
 # Every key a file may use, per entry; anything else is refused so that a
 # misspelt optional key ("value_mn") cannot be silently ignored.
@@ -40,6 +46,7 @@ ALLOWED_KEYS = {
         "below_scale_label",
         "predicate_reading",
         "notes",
+        "comparable_with",
     },
     "band": {"lower", "label", "lower_inclusive"},
     "domain": {"code", "name", "weight", "aspects"},
@@ -53,7 +60,12 @@ ALLOWED_KEYS = {
         "criteria",
         "evidence_items",
         "external",
+        "description",
+        "assessment_rule",
+        "evidence_examples",
+        "level_guidance",
     },
+    "level_guidance": GUIDELINE_KEYS,
     "evidence_item": {"level", "text", "kind", "generic"},
     "external": {"source", "upper_bounds"},
 }
@@ -63,87 +75,6 @@ class FrameworkFileError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class EvidenceItemDef:
-    level: int
-    text: str
-    kind: str
-    # True for items written from the common ladder, not the official list.
-    generic: bool = False
-
-
-@dataclass(frozen=True)
-class ExternalDef:
-    source: str
-    upper_bounds: tuple[Decimal, ...]
-
-
-@dataclass(frozen=True)
-class IndicatorDef:
-    code: str
-    name: str
-    question: str
-    capability: str
-    weight: Decimal
-    criteria: tuple[str, ...]
-    evidence_items: tuple[EvidenceItemDef, ...] = ()
-    external: ExternalDef | None = None
-
-
-@dataclass(frozen=True)
-class AspectDef:
-    code: str
-    name: str
-    weight: Decimal
-    domain: str | None
-    indicators: tuple[IndicatorDef, ...]
-
-
-@dataclass(frozen=True)
-class DomainDef:
-    code: str
-    name: str
-    weight: Decimal
-
-
-@dataclass(frozen=True)
-class FrameworkDefinition:
-    code: str
-    name: str
-    regulation: str
-    level_min: int
-    level_max: int
-    level_names: dict[str, dict[int, str]]
-    bands: tuple[scoring.Band, ...]
-    domains: tuple[DomainDef, ...]
-    aspects: tuple[AspectDef, ...]
-    sha256: str
-    value_min: int | None = None
-    below_scale_label: str = ""
-    predicate_reading: str = ""
-    notes: tuple[str, ...] = ()
-
-    @property
-    def indicators(self) -> tuple[IndicatorDef, ...]:
-        return tuple(i for a in self.aspects for i in a.indicators)
-
-    def to_spec(self) -> scoring.FrameworkSpec:
-        return scoring.FrameworkSpec(
-            code=self.code,
-            level_min=self.level_min,
-            level_max=self.level_max,
-            domains=tuple(scoring.DomainSpec(d.code, d.weight) for d in self.domains),
-            aspects=tuple(scoring.AspectSpec(a.code, a.weight, a.domain) for a in self.aspects),
-            indicators=tuple(
-                scoring.IndicatorSpec(i.code, i.weight, a.code)
-                for a in self.aspects
-                for i in a.indicators
-            ),
-            bands=self.bands,
-            value_min=self.value_min,
-        )
 
 
 def shipped_path(code: str) -> Path:
@@ -181,7 +112,7 @@ def parse_framework(data: object, *, sha256: str = "") -> FrameworkDefinition:
     return definition
 
 
-class _Checker:
+class _Checker(GuidelineChecks, ValuationChecks):
     """Collects problems instead of stopping at the first one."""
 
     def __init__(self):
@@ -254,6 +185,7 @@ class _Checker:
             )
         predicate_reading = self.optional_text(data, "predicate_reading", where)
         notes = self.notes(data.get("notes", []), where)
+        comparable_with = self.comparable_with(data, code, where)
         level_names = self.level_names(data.get("level_names"), level_min, level_max, where)
         bands = self.bands(data.get("predicate_bands"), level_min, level_max, where)
 
@@ -302,6 +234,7 @@ class _Checker:
             below_scale_label=below_scale_label,
             predicate_reading=predicate_reading,
             notes=notes,
+            comparable_with=comparable_with,
         )
 
     def value_min(self, data: dict, level_min: int, where: str) -> int | None:
@@ -497,106 +430,8 @@ class _Checker:
             criteria=tuple(c.strip() for c in criteria),
             evidence_items=self.evidence_items(raw, level_min, level_max, where),
             external=self.external(raw, level_min, level_max, where),
+            guideline=self.guideline(raw, level_min, level_max, where),
         )
-
-    def evidence_items(self, raw: dict, level_min, level_max, where) -> tuple[EvidenceItemDef, ...]:
-        entries = raw.get("evidence_items")
-        if entries is None:
-            return ()
-        if not isinstance(entries, list) or not entries:
-            self.problem(where, _("'evidence_items' harus berupa daftar yang tidak kosong."))
-            return ()
-        if "external" in raw:
-            self.problem(
-                where,
-                _(
-                    "indikator mengambil nilai dari butir bukti atau dari indeks eksternal, "
-                    "tidak keduanya."
-                ),
-            )
-        items = []
-        for position, entry in enumerate(entries, start=1):
-            item_where = _("%(where)s, butir bukti ke-%(n)s") % {"where": where, "n": position}
-            if not isinstance(entry, dict):
-                self.problem(item_where, _("harus berupa objek."))
-                continue
-            self.known_keys(entry, "evidence_item", item_where)
-            level = entry.get("level")
-            if isinstance(level, bool) or not isinstance(level, int):
-                self.problem(item_where, _("'level' harus bilangan bulat."))
-                continue
-            if not level_min <= level <= level_max:
-                self.problem(
-                    item_where,
-                    _("tingkat %(level)s di luar rentang %(low)s–%(high)s.")
-                    % {"level": level, "low": level_min, "high": level_max},
-                )
-                continue
-            kind = entry.get("kind")
-            if kind not in EVIDENCE_KINDS:
-                self.problem(
-                    item_where,
-                    _("'kind' harus %(kinds)s, bukan %(kind)r.")
-                    % {"kinds": " atau ".join(EVIDENCE_KINDS), "kind": kind},
-                )
-                continue
-            generic = entry.get("generic", False)
-            if not isinstance(generic, bool):
-                self.problem(item_where, _("'generic' harus true atau false."))
-                generic = False
-            text = self.text(entry, "text", item_where)
-            items.append(EvidenceItemDef(level=level, text=text, kind=kind, generic=generic))
-        # The berjenjang rule cannot pass a level that has nothing to accept.
-        main_levels = {item.level for item in items if item.kind == "main"}
-        missing = [str(lv) for lv in range(level_min, level_max + 1) if lv not in main_levels]
-        if missing:
-            self.problem(
-                where,
-                _('tingkat %(levels)s tidak punya butir bukti utama (kind "main").')
-                % {"levels": ", ".join(missing)},
-            )
-        return tuple(items)
-
-    def external(self, raw: dict, level_min, level_max, where) -> ExternalDef | None:
-        entry = raw.get("external")
-        if entry is None:
-            return None
-        if not isinstance(entry, dict):
-            self.problem(where, _("'external' harus berupa objek."))
-            return None
-        self.known_keys(entry, "external", where)
-        source = entry.get("source")
-        if source not in external.SOURCES:
-            self.problem(
-                where,
-                _("sumber eksternal %(source)r tidak dikenal (yang boleh: %(allowed)s).")
-                % {"source": source, "allowed": ", ".join(external.SOURCES)},
-            )
-        expected = level_max - level_min + 1
-        bounds_raw = entry.get("upper_bounds")
-        bounds: tuple[Decimal, ...] = ()
-        if (
-            not isinstance(bounds_raw, list)
-            or len(bounds_raw) != expected
-            or not all(isinstance(b, str) for b in bounds_raw)
-        ):
-            self.problem(
-                where,
-                _("'upper_bounds' harus memuat tepat %(expected)s teks desimal.")
-                % {"expected": expected},
-            )
-        else:
-            try:
-                bounds = external.parse_bounds(bounds_raw)
-            except external.ExternalScoreError:
-                self.problem(
-                    where,
-                    _("'upper_bounds' harus angka yang urut naik tanpa nilai yang sama: %(b)s.")
-                    % {"b": ", ".join(bounds_raw)},
-                )
-        if bounds and bounds[0] < 0:
-            self.problem(where, _("'upper_bounds' tidak boleh negatif."))
-        return ExternalDef(source=source if isinstance(source, str) else "", upper_bounds=bounds)
 
     def unique(self, codes: list[str], kind: str) -> None:
         seen = set()

@@ -42,6 +42,9 @@ class FrameworkVersion(models.Model):
         _("sebutan nilai di bawah skala"), max_length=100, blank=True
     )
     predicate_note = models.TextField(_("catatan pembacaan predikat"), blank=True)
+    # Code of the version whose measure this one repeats (same structure and
+    # weights, checked on load), so their years are compared directly.
+    comparable_with = models.SlugField(_("sebanding dengan"), max_length=40, blank=True)
     source_sha256 = models.CharField(_("sidik berkas sumber"), max_length=64)
     loaded_at = models.DateTimeField(_("dimuat pada"), auto_now=True)
 
@@ -58,6 +61,11 @@ class FrameworkVersion(models.Model):
     @property
     def has_domains(self) -> bool:
         return self.domains.exists()
+
+    @property
+    def instrument(self) -> str:
+        """Versions with the same instrument measure the same thing."""
+        return self.comparable_with or self.code
 
     @property
     def value_floor(self) -> int:
@@ -177,6 +185,9 @@ class Indicator(models.Model):
     )
     # Upper bounds (inclusive) of levels level_min..level_max as decimal strings.
     external_upper_bounds = models.JSONField(_("batas atas per tingkat"), default=list, blank=True)
+    description = models.TextField(_("deskripsi indikator"), blank=True)
+    assessment_rule = models.TextField(_("ketentuan penilaian"), blank=True)
+    evidence_examples = models.TextField(_("contoh bukti dukung"), blank=True)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -239,6 +250,7 @@ class LevelCriterion(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="criteria")
     level = models.PositiveSmallIntegerField(_("tingkat"))
     text = models.TextField(_("kriteria"))
+    fulfilment = models.TextField(_("kriteria pemenuhan tingkat"), blank=True)
 
     class Meta:
         verbose_name = _("kriteria tingkat")
@@ -250,6 +262,32 @@ class LevelCriterion(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} / {self.level}"
+
+
+class EvidenceCriterion(models.Model):
+    """One numbered item of a level's Kriteria Bukti Dukung. The key
+    (indicator.level.number) stays the same across reloads of a file, so
+    evidence can be tagged with the items it proves."""
+
+    criterion = models.ForeignKey(
+        LevelCriterion, on_delete=models.CASCADE, related_name="evidence_criteria"
+    )
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    key = models.CharField(_("kunci"), max_length=50)
+    text = models.TextField(_("kriteria bukti dukung"))
+
+    class Meta:
+        verbose_name = _("kriteria bukti dukung")
+        verbose_name_plural = _("kriteria bukti dukung")
+        ordering = ["criterion", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "number"], name="evidence_criterion_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.key
 
 
 class LevelName(models.Model):

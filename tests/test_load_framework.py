@@ -371,3 +371,43 @@ def test_version_used_by_a_period_cannot_be_changed(tmp_path):
     assert snapshot() == before
     # The unchanged file is still accepted as a no-op.
     assert "already up to date" in load("spbe-2020")
+
+
+def test_a_change_to_what_is_not_stored_is_accepted_for_a_version_in_use(tmp_path):
+    """Only the maintainers' notes live in the file alone; a frozen version
+    takes a file whose stored content is unchanged (`load_frameworks` at
+    start-up must not fail because a note was added)."""
+    from tests.factories import EvaluationPeriodFactory
+
+    load("spbe-2020")
+    EvaluationPeriodFactory(framework=FrameworkVersion.objects.get(code="spbe-2020"))
+    before = snapshot()
+    data = shipped_data()
+    data["notes"] = ["Catatan baru bagi pemelihara berkas."]
+    path = write(tmp_path, json.dumps(data, indent=2, ensure_ascii=False))
+
+    assert "already up to date" in load("spbe-2020", file=path)
+
+    after = snapshot()
+    new_sha = after["FrameworkVersion"][0].pop("source_sha256")
+    old_sha = before["FrameworkVersion"][0].pop("source_sha256")
+    assert new_sha != old_sha
+    assert after == before
+    # Any stored text still counts as a change and is refused.
+    data["domains"][0]["aspects"][0]["indicators"][0]["criteria"][0] += " (diubah)"
+    with pytest.raises(CommandError, match="sudah dipakai oleh periode evaluasi"):
+        load("spbe-2020", file=write(tmp_path, data, name="changed.json"))
+
+
+@pytest.mark.parametrize("code", shipped_codes())
+def test_stored_content_of_every_shipped_framework_equals_its_file(code):
+    """What makes the notes-only reload safe: for every shipped version the
+    stored rows compare equal to the file, so an edited note is accepted even
+    for a version in use (the demo's pemdi-2026 period, say)."""
+    from indicators import framework_content
+    from indicators.framework_file import parse_framework_file
+
+    call_command("load_frameworks", stdout=StringIO())
+    framework = FrameworkVersion.objects.get(code=code)
+    definition = parse_framework_file(shipped_path(code))
+    assert framework_content.of_framework(framework) == framework_content.of_definition(definition)

@@ -648,3 +648,10 @@ def test_calculator_as_a_separate_process(db, tmp_path):
     assert (early["index"], early["predicate"], early["domains"]) == ("0.35", None, {})
     assert list(early["aspects"]) == [f"A{n}" for n in range(1, 8)]
     assert "I1" in bad["error"] and "0–5" in bad["error"]
+
+
+def test_notes_say_the_rounding_rule_in_use_is_unverified():
+    notes = parse_framework_file(shipped_path("pemdi-2026")).notes
+    rounding = [n for n in notes if "pembulatan" in n]
+    assert len(rounding) == 1
+    assert "BELUM TERVERIFIKASI" in rounding[0] and "half-up" in rounding[0]

@@ -4,6 +4,7 @@ comparable (dashboard trend and the PDF's year-over-year table)."""
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -121,3 +122,72 @@ def test_excel_trend_sheet_names_each_years_instrument(both):
     content = render_xlsx(report_data(period=both.pemdi_period, basis=Basis.VALIDATED))
     trend = pd.read_excel(io.BytesIO(content), sheet_name="Tren", engine="openpyxl")
     assert list(trend["Instrumen"]) == ["Indeks SPBE", "Indeks Pemdi"]
+
+
+# --- Versions of one instrument (spbe-2020 and spbe-2024) ---------------------------
+
+
+@pytest.fixture
+def spbe_2024_year(kaltim2024):
+    """2024 on spbe-2020 and 2025 on spbe-2024 (the same instrument), every
+    2025 answer validated at 3."""
+    call_command("load_framework", "spbe-2024", verbosity=0)
+    spbe2024 = FrameworkVersion.objects.get(code="spbe-2024")
+    instansi = kaltim2024.instansi
+    OPDFactory(instansi=instansi, code="kominfo-fn", function_key="diskominfo")
+    now = timezone.now()
+    period = period_create(
+        instansi=instansi,
+        year=2025,
+        framework=spbe2024,
+        fill_opens_at=now - timedelta(days=1),
+        fill_closes_at=now + timedelta(days=20),
+        review_closes_at=now + timedelta(days=40),
+    )
+    period.state = PeriodState.OPEN
+    period.save(update_fields=["state"])
+    Answer.objects.filter(period=period).update(
+        proposed_level=3, validated_level=3, state=AnswerState.VALIDATED
+    )
+    for p in (kaltim2024.period, period):
+        for basis in Basis:
+            snapshot_compute(period_id=p.pk, basis=basis)
+    kaltim2024.period_2025 = period
+    kaltim2024.leader = role_in(instansi, Role.LEADERSHIP)
+    return kaltim2024
+
+
+def test_versions_of_one_instrument_share_the_trend_without_the_note(client, spbe_2024_year):
+    client.force_login(spbe_2024_year.leader)
+    response = client.get(reverse("reports:dashboard", args=["kaltim", 2025]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert NOTE not in page
+    assert [(row["period"].year, row["instrument"]) for row in response.context["trend"]] == [
+        (2024, "Indeks SPBE"),
+        (2025, "Indeks SPBE"),
+    ]
+    # One line per basis running through both years, as in a single-version timeline.
+    datasets = response.context["charts"]["trend"]["datasets"]
+    assert len(datasets) == 3
+    assert all(None not in d["data"] for d in datasets[:2])  # self, validated
+
+    data = report_data(period=spbe_2024_year.period_2025, basis=Basis.VALIDATED)
+    assert not data.mixed_instruments
+    assert [row.validated_index for row in data.trend][1] == Decimal("3.00")
+    assert NOTE not in render_html(data, ReportKind.INSTANSI)
+
+
+def test_comparability_comes_from_the_framework_data_not_its_code():
+    from reports import timeline
+
+    spbe2020 = FrameworkVersion(code="spbe-2020")
+    spbe2024 = FrameworkVersion(code="spbe-2024", comparable_with="spbe-2020")
+    pemdi = FrameworkVersion(code="pemdi-2026")
+    # A later SPBE version that does not declare itself comparable stands apart.
+    spbe2030 = FrameworkVersion(code="spbe-2030")
+    assert not timeline.mixes_instruments([spbe2020, spbe2024])
+    assert timeline.mixes_instruments([spbe2024, pemdi])
+    assert timeline.mixes_instruments([spbe2020, spbe2030])
+    assert timeline.instrument_label(spbe2024) == "Indeks SPBE"
+    assert timeline.instrument_label(pemdi) == "Indeks Pemdi"

@@ -8,7 +8,7 @@ from indicators.framework_file import (
     shipped_codes,
     shipped_path,
 )
-from indicators.services import FrameworkFrozen, framework_load
+from indicators.services import FrameworkFrozen, FrameworkNotComparable, framework_load
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             )
         try:
             outcome = framework_load(definition=definition)
-        except FrameworkFrozen as exc:
+        except (FrameworkFrozen, FrameworkNotComparable) as exc:
             raise CommandError(str(exc)) from None
         framework = outcome.framework
         if not outcome.changed:
