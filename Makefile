@@ -49,10 +49,10 @@ $(DEMO_KEY): | setup
 # portal's own error pages, static files from WhiteNoise. Cookies are not
 # marked Secure because the demo is plain HTTP on the loopback.
 ifndef SECRET_KEY
-run dev: export SECRET_KEY_FILE ?= $(CURDIR)/$(DEMO_KEY)
+run dev demo: export SECRET_KEY_FILE ?= $(CURDIR)/$(DEMO_KEY)
 endif
-run dev: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
-run dev: export SECURE_COOKIES ?= false
+run dev demo: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+run dev demo: export SECURE_COOKIES ?= false
 dev: export DEBUG ?= true
 
 demo: $(DEMO_KEY) migrate
