@@ -428,3 +428,31 @@ def api_as(api_world):
         return c
 
     return client
+
+
+# --- a real S3-compatible server (SeaweedFS) ------------------------------------------
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """One SeaweedFS server per test run, on 127.0.0.1 with free ports."""
+    from tests import s3server
+
+    server = s3server.start(tmp_path_factory.mktemp("seaweedfs"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """The default storage is django-storages' S3Storage on the real server's
+    private bucket, under a key prefix of this test's own, in this process and,
+    through the environment, in any worker process a test starts.
+    Returns (server, prefix)."""
+    import json
+
+    prefix = f"t-{uuid.uuid4().hex[:12]}"
+    options = s3_server.storage_options(prefix)
+    backend = "storages.backends.s3.S3Storage"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+    monkeypatch.setenv("FILES_STORAGE_BACKEND", backend)
+    monkeypatch.setenv("FILES_STORAGE_OPTIONS", json.dumps(options))
+    return s3_server, prefix
