@@ -8,7 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The local demo's signing key: random, made once, kept out of git under var/.
-DEMO_KEY := var/demo-secret-key
+DEMO_KEY ?= var/demo-secret-key
+# Where `make run` and `make dev` listen.
+RUN_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: run dev test setup system-deps test-system-deps services messages lint format migrate \
 	demo bench worker
@@ -42,14 +44,14 @@ migrate: messages
 	$(BIN)/python manage.py load_frameworks
 
 $(DEMO_KEY): | setup
-	mkdir -p var
+	mkdir -p $(dir $@)
 	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # Production settings on the embedded default (SQLite, jobs in-process): the
 # portal's own error pages, static files from WhiteNoise. Cookies are not
 # marked Secure because the demo is plain HTTP on the loopback.
 ifndef SECRET_KEY
-run dev demo: export SECRET_KEY_FILE ?= $(CURDIR)/$(DEMO_KEY)
+run dev demo: export SECRET_KEY_FILE ?= $(abspath $(DEMO_KEY))
 endif
 run dev demo: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 run dev demo: export SECURE_COOKIES ?= false
@@ -60,10 +62,10 @@ demo: $(DEMO_KEY) migrate
 
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn spbe_portal.wsgi --config spbe_portal/gunicorn.conf.py --bind 127.0.0.1:8000
+	$(BIN)/gunicorn spbe_portal.wsgi --config spbe_portal/gunicorn.conf.py --bind $(RUN_ADDRESS)
 
 dev: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spbe_portal
 test: export REDIS_URL ?= redis://127.0.0.1:6379/15
