@@ -29,6 +29,10 @@ NOT_SET_BY_A_NEWCOMER = {
     "FILES_STORAGE_BACKEND",
     "FILES_STORAGE_OPTIONS",
     "DJANGO_SETTINGS_MODULE",
+    # Under `make test` the outer make's own state.
+    "MAKEFLAGS",
+    "MAKELEVEL",
+    "MFLAGS",
 }
 
 
