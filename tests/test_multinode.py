@@ -272,6 +272,11 @@ def test_two_nodes_two_workers_behind_a_balancer(cluster, officer_world, kaltim2
         time.sleep(0.1)
     assert all(sent), sent
     assert cluster.nodes["web1"][0].wait(timeout=30) == 0
+    # The balancer really spread the stream: web1 served some before it
+    # stopped, web2 the rest.
+    for name in ("web1", "web2"):
+        log = (cluster.logs / f"{name}.log").read_text(errors="replace")
+        assert f"GET {answer_url} " in log, name
     # Every upload is stored once: no request was lost, none carried out twice.
     assert EvidenceFile.objects.filter(answer=answer).count() == 1 + uploads
     assert officer.get(f"{cluster.lb}{download_url}", timeout=10).content == PDF
