@@ -12,7 +12,7 @@ DEMO_KEY ?= var/demo-secret-key
 # Where `make run` and `make dev` listen.
 RUN_ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run dev test setup system-deps test-system-deps services messages lint format migrate \
+.PHONY: run dev test test-fast setup system-deps test-system-deps services messages lint format migrate \
 	demo bench worker
 
 # Dependencies come from uv.lock only (pyproject.toml declares them): every
@@ -74,6 +74,14 @@ test: messages test-system-deps services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The quick loop while working: no browser, worker, multi-node or other slow
+# test; stops at the first failure. `make test` still runs everything.
+test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spbe_portal
+test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test-fast: export SECRET_KEY ?= test-only-secret-key-not-for-production
+test-fast: messages services
+	$(BIN)/pytest -m "not browser and not worker and not slow" -x -q
 
 lint: setup
 	$(BIN)/ruff check .
