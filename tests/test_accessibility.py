@@ -14,6 +14,7 @@ works under it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,39 @@ def test_an_opened_api_operation_passes_axe(page, live_server):
     violations = audit(page, "api-docs")
     page.screenshot(path=str(ARTIFACTS / "a11y-api-docs-opened.png"), full_page=True)
     assert not violations, describe(violations)
+
+
+# --- forms shown again with their errors (no browser needed) ----------------------
+
+
+def dangling_descriptions(html: str) -> list[str]:
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    named = re.findall(r'aria-(?:describedby|labelledby)="([^"]+)"', html)
+    return sorted({ref for refs in named for ref in refs.split() if ref not in ids})
+
+
+def test_fields_with_errors_are_described_by_their_help_and_errors(world):  # noqa: F811
+    """Help texts and errors come from one partial under the ids Django's
+    widgets point at; a form shown again with errors names only ids that exist."""
+    reviewer = Client()
+    reviewer.force_login(world.people["reviewer"])
+    response = reviewer.post(
+        reverse("review:adjust", kwargs={"public_id": world.submitted.public_id}),
+        {"version": world.submitted.version, "level": 3, "justification": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="adjust_justification_helptext adjust_justification_error"' in html
+    assert 'id="adjust_justification_error"' in html
+    assert not dangling_descriptions(html)
+
+    officer = Client()
+    officer.force_login(world.people["officer"])
+    response = officer.post(
+        reverse("password_change"),
+        {"old_password": "salah", "new_password1": "x", "new_password2": "y"},
+    )
+    html = response.content.decode()
+    assert 'id="id_old_password_error"' in html
+    assert 'aria-describedby="id_old_password_error"' in html
+    assert not dangling_descriptions(html)
