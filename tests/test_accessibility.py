@@ -33,8 +33,8 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, 
 # (route name, axe rule id); an exception never hides another rule.
 EXCEPTIONS: dict[tuple[str, str], str] = {}
 
-# Pages saved as screenshots (test-artifacts/a11y-<page>-<viewport>.png) the
-# first time they are audited, to show the fixes.
+# Pages saved as screenshots (test-artifacts/a11y-<page>-<viewport>.png) when
+# audited as the actor named, to show the fixes.
 SCREENSHOTS = {
     ("home", "officer"),
     ("notifications:list", "officer"),  # an unread notification
@@ -138,6 +138,9 @@ def describe(violations) -> str:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_every_page_passes_axe_for_every_role(chromium, live_server, world, viewport):  # noqa: F811
+    """One browser context per actor (axe injected once, the session cookie set);
+    a page an actor is redirected to that was already audited is not done again
+    (the login page sends a signed-in user home)."""
     script = AXE.read_text()
     by_actor: dict[str, list] = {}
     for name, url, actor in pages_and_viewers(world):
@@ -159,8 +162,12 @@ def test_every_page_passes_axe_for_every_role(chromium, live_server, world, view
             "console",
             lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
         )
+        seen = set()
         for name, url in pages:
             tab.goto(live_server.url + url)
+            if tab.url in seen:
+                continue
+            seen.add(tab.url)
             tab.wait_for_load_state("networkidle")
             violations = audit(tab, name)
             audited += 1
