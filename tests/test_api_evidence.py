@@ -187,7 +187,7 @@ def test_item_mode_upload_attaches_the_file_to_its_item(api_world, api_as):
 
 
 def test_item_decision_by_the_reviewer(api_world, api_as):
-    from assessments.models import EvidenceItemAnswer, ItemState
+    from assessments.models import EvidenceFile, EvidenceItemAnswer, ItemState
     from indicators.models import EvidenceItem
 
     item = EvidenceItem.objects.create(
@@ -196,6 +196,13 @@ def test_item_decision_by_the_reviewer(api_world, api_as):
     url = reverse("api:answer-item-decision", args=[api_world.submitted.public_id, item.id])
     no_comment = api_as("reviewer").post(url, {"decision": "returned"}, format="json")
     assert no_comment.status_code == 400
+    # An item without evidence cannot be accepted.
+    refused = api_as("reviewer").post(url, {"decision": "accepted"}, format="json")
+    assert refused.status_code == 400 and "data dukung" in refused.json()["detail"]
+    assert not EvidenceItemAnswer.objects.filter(answer=api_world.submitted, item=item).exists()
+    EvidenceFile.objects.filter(pk=api_world.evidence.pk).update(
+        answer=api_world.submitted, item=item
+    )
     response = api_as("reviewer").post(url, {"decision": "accepted"}, format="json")
     assert response.status_code == 200, response.content
     row = EvidenceItemAnswer.objects.get(answer=api_world.submitted, item=item)
