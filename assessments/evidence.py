@@ -15,10 +15,14 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.encoding import punycode
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -114,21 +118,9 @@ ACTIVE_MARKUP = re.compile(
 )
 PDF_ACTIVE = re.compile(rb"/(?:javascript|js|launch|richmedia)(?![a-z0-9])")
 # Judged on the parsed object tree (names decoded, object streams unpacked).
-PDF_ACTIVE_KEYS = frozenset(
-    {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/EmbeddedFile", "/EmbeddedFiles", "/EF"}
-)
-PDF_ACTIVE_ACTIONS = frozenset(
-    {
-        "/JavaScript",
-        "/Launch",
-        "/SubmitForm",
-        "/ImportData",
-        "/RichMediaExecute",
-        "/Rendition",
-        "/GoToE",
-    }
-)
-PDF_ACTIVE_SUBTYPES = frozenset({"/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound"})
+PDF_ACTIVE_KEYS = {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/EmbeddedFiles", "/EF"}
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition"}
+PDF_ACTIVE_SUBTYPES = {"/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound"}
 PDF_MAX_OBJECTS = 500_000
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_END_RECORD = b"PK\x05\x06"
@@ -169,6 +161,28 @@ def safe_display_name(name: str | None) -> str:
     if dot and 0 < len(ext) <= 10:
         return stem[: DISPLAY_NAME_MAX - len(ext) - 1].rstrip(" .") + "." + ext
     return name[:DISPLAY_NAME_MAX]
+
+
+def evidence_link_url(url: str) -> str:
+    """The link as stored and shown: http(s), no control, bidi or invisible
+    characters (which make one host read as another), the host in ASCII
+    (punycode) so a look-alike host shows what it is. Raises ValidationError."""
+    invalid = ValidationError(_("Tautan harus berupa alamat http:// atau https:// yang sah."))
+    if any(unicodedata.category(ch)[0] in ("C", "Z") for ch in url):
+        raise invalid
+    URLValidator(schemes=["http", "https"])(url)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not host.isascii():
+        try:
+            ascii_host = punycode(host)
+        except UnicodeError:
+            raise invalid from None
+        userinfo, at, _host = parts.netloc.rpartition("@")
+        port = f":{parts.port}" if parts.port is not None else ""
+        url = urlunsplit(parts._replace(netloc=userinfo + at + ascii_host + port))
+        URLValidator(schemes=["http", "https"])(url)
+    return url
 
 
 def extension_of(name: str) -> str:
@@ -380,12 +394,9 @@ def _pdf_has_active_content(uploaded_file) -> bool:
         reader = PdfReader(uploaded_file, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise unreadable  # only a user password opens it: we cannot look inside
-        roots = [reader.trailer]
-        roots += [
-            IndirectObject(num, gen, reader) for gen, nums in reader.xref.items() for num in nums
-        ]
-        roots += [IndirectObject(num, 0, reader) for num in reader.xref_objStm]
-        return _pdf_objects_active(roots)
+        numbers = [(n, g) for g, nums in reader.xref.items() for n in nums]
+        numbers += [(n, 0) for n in reader.xref_objStm]
+        return _pdf_objects_active([reader.trailer, *(IndirectObject(*n, reader) for n in numbers)])
     except EvidenceRejected:
         raise
     except Exception:  # pypdf raises many kinds of error on malformed input
@@ -399,17 +410,15 @@ def _pdf_objects_active(roots: list) -> bool:
     of millions of tiny objects cannot keep a worker busy."""
     seen: set[tuple[int, int]] = set()
     stack = list(roots)
-    visited = 0
     while stack:
         node = stack.pop()
         if isinstance(node, IndirectObject):
             if (node.idnum, node.generation) in seen:
                 continue
             seen.add((node.idnum, node.generation))
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise ValueError("too many objects")
             node = node.get_object()
-        visited += 1
-        if visited > PDF_MAX_OBJECTS:
-            raise ValueError("too many objects")
         if isinstance(node, DictionaryObject):  # streams are dictionaries too
             if _pdf_dict_active(node):
                 return True
@@ -420,7 +429,7 @@ def _pdf_objects_active(roots: list) -> bool:
 
 
 def _pdf_dict_active(node) -> bool:
-    if PDF_ACTIVE_KEYS & set(node) or node.get("/Type") in ("/EmbeddedFile", "/EmbeddedFiles"):
+    if PDF_ACTIVE_KEYS & set(node) or node.get("/Type") == "/EmbeddedFile":
         return True
     if node.get("/S") in PDF_ACTIVE_ACTIONS or node.get("/Subtype") in PDF_ACTIVE_SUBTYPES:
         return True

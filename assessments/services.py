@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import router, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import access
-from assessments.evidence import EvidenceRejected, evidence_check
+from assessments.evidence import EvidenceRejected, evidence_check, evidence_link_url
 from assessments.models import (
     Answer,
     AnswerEvent,
@@ -449,9 +448,6 @@ def evidence_withdraw(*, evidence: EvidenceFile, user) -> EvidenceFile:
     return evidence
 
 
-_url_validator = URLValidator(schemes=["http", "https"])
-
-
 @transaction.atomic
 def evidence_link_add(*, answer: Answer, user, url: str, note: str = "") -> EvidenceLink:
     """Add a link (e.g. a service's address with a test account in the note)."""
@@ -459,7 +455,7 @@ def evidence_link_add(*, answer: Answer, user, url: str, note: str = "") -> Evid
     url = _as_text(url).strip()
     note = _as_text(note).strip()
     try:
-        _url_validator(url)
+        url = evidence_link_url(url)
     except ValidationError:
         raise InvalidInput(
             _("Tautan harus berupa alamat http:// atau https:// yang sah.")

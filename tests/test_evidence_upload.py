@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.evidence import EvidenceRejected, evidence_check, safe_display_name
-from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, EvidenceFile
+from assessments.models import (
+    Answer,
+    AnswerEvent,
+    AnswerState,
+    EventKind,
+    EvidenceFile,
+    EvidenceLink,
+)
 from tests.pdf_samples import CATALOG, MINIMAL_PDF, PAGE, PAGES, pdf, pdf_with_object_stream
 
 pytestmark = pytest.mark.django_db
@@ -622,3 +629,52 @@ def test_large_upload_spooled_to_a_temporary_file_is_checked_and_stored(client, 
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
     [path] = stored_files(world.storage)
     assert path.read_bytes() == data
+
+
+# --- evidence links ---------------------------------------------------------------------------
+
+
+def link_add_url(answer):
+    return reverse("assessments:evidence_link_add", kwargs={"public_id": answer.public_id})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ex\u202eample.test/",  # right-to-left override: reads as another host
+        "https://example.test/\u202egnp.exe",
+        "https://exa\u200bmple.test/",  # zero-width space
+        "https://example.test/a\u2066b",  # bidi isolate
+        "https://example.test/\u00ad",  # soft hyphen (invisible)
+        "https://example.test/\x07",
+    ],
+)
+def test_links_with_control_bidi_or_invisible_characters_are_refused(client, world, url):
+    client.force_login(world.officer)
+    response = client.post(link_add_url(world.answer), {"url": url, "note": ""})
+    assert response.status_code == 400
+    assert "Tautan harus berupa alamat" in response.content.decode()
+    assert not EvidenceLink.objects.exists()
+    assert not AnswerEvent.objects.exists()
+
+
+def test_internationalised_host_is_stored_and_shown_in_ascii(client, world):
+    client.force_login(world.officer)
+    response = client.post(
+        link_add_url(world.answer), {"url": "https://bücher.example/daftar?q=ä", "note": ""}
+    )
+    assert response.status_code == 302
+    link = EvidenceLink.objects.get()
+    assert link.url == "https://xn--bcher-kva.example/daftar?q=ä"
+    page = client.get(
+        reverse("assessments:answer_detail", kwargs={"public_id": world.answer.public_id})
+    )
+    assert "xn--bcher-kva.example" in page.content.decode()
+    assert "bücher" not in page.content.decode()
+
+
+def test_ascii_links_are_kept_as_typed(client, world):
+    client.force_login(world.officer)
+    url = "https://user@sso.kaltimprov.go.id:8443/masuk?next=/a#b"
+    assert client.post(link_add_url(world.answer), {"url": url, "note": ""}).status_code == 302
+    assert EvidenceLink.objects.get().url == url
