@@ -1,5 +1,5 @@
-"""Project-wide middleware: the Content-Security-Policy and the
-Indonesian-first choice of language.
+"""Project-wide middleware: the limit on request bodies, the
+Content-Security-Policy and the Indonesian-first choice of language.
 
 Scripts only from our own origin: no inline scripts or handlers anywhere, so
 an injected <script> or onclick= does nothing. Inline style attributes stay
@@ -7,8 +7,13 @@ allowed for progress bars and chart sizes, a much smaller risk.
 """
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,3 +60,48 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body larger than the limit from its Content-Length, before
+    anything reads it: Django would otherwise spool a multipart body of any
+    size to disk for any form, the login page included. Only the upload
+    routes (settings.UPLOAD_URL_NAMES) take more, up to UPLOAD_MAX_BYTES;
+    each file there is still held to the evidence limit while it streams.
+    A body without Content-Length is never read by Django (it reads none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            limit = settings.UPLOAD_MAX_BYTES if _is_upload_route(request) else None
+            if limit is None or length > limit:
+                return _too_large(request, limit or settings.REQUEST_MAX_BYTES)
+        return self.get_response(request)
+
+
+def _is_upload_route(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in settings.UPLOAD_URL_NAMES
+
+
+def _too_large(request, limit: int):
+    message = _("Data yang dikirim terlalu besar; ukuran maksimum %(max)s.") % {
+        "max": filesizeformat(limit)
+    }
+    # The connection still carries the unread body: close it rather than
+    # let a keep-alive client's next request be parsed out of it.
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": message, "errors": {}}, status=413)
+    else:
+        response = render(request, "413.html", {"message": message}, status=413)
+    response["Connection"] = "close"
+    return response

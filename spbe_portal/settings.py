@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "spbe_portal.middleware.IndonesianFirstLocaleMiddleware",
+    # Before anything that reads the body (CSRF, forms), after the language.
+    "spbe_portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +158,20 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Request bodies (spbe_portal.middleware.RequestBodyLimitMiddleware): small
+# everywhere; the upload routes take a few evidence files at once. The proxy
+# in front must allow UPLOAD_MAX_BYTES (docs/OPERATIONS.md).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_KB", 1024, minimum=64) * 1024
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5 * EVIDENCE_MAX_BYTES // (1024 * 1024), minimum=1)
+UPLOAD_MAX_BYTES = max(UPLOAD_MAX_BYTES * 1024 * 1024, EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
+UPLOAD_URL_NAMES = frozenset(
+    {
+        "assessments:evidence_upload",
+        "items:evidence_upload",
+        "api:evidence-list",
+        "manage:import_levels",
+    }
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
