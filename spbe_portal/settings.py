@@ -95,7 +95,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "spbe.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            # A deferred transaction that reads and then writes cannot wait
+            # for the write lock (SQLite answers "database is locked" at
+            # once); IMMEDIATE takes it at BEGIN and waits up to the timeout,
+            # so concurrent saves queue up and meet the version check as on
+            # PostgreSQL (tests/test_sqlite_concurrency.py).
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
