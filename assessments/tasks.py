@@ -138,3 +138,22 @@ def deadline_reminders_send() -> int:
                 )
     logger.info("Deadline reminders: %s notifications created", created)
     return created
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def password_reset_email_send(*, email: str, domain: str, use_https: bool) -> None:
+    """Look up the accounts of a password reset request and mail them the
+    link, after the response: the request's timing must not tell whether an
+    address has an account. Takes the address, not a user; a retry sends a
+    fresh link, and an earlier one stays valid until the password changes."""
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)

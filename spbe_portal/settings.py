@@ -7,6 +7,7 @@ PostgreSQL (psycopg 3) and REDIS_URL to a Redis broker served by real workers.
 """
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "indicators",
     "assessments",
     "reports",
@@ -113,6 +115,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, see assessments/auth.py): failures counted in
+# the database, which all workers and nodes share and which stays up when
+# Redis does not; per account and client address together, so nobody can lock
+# a user out from elsewhere.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "assessments.auth.failure_username"
+AXES_CLIENT_IP_CALLABLE = "assessments.auth.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins: no table growing without end
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# How many proxies of ours append to X-Forwarded-For (nginx, a load balancer):
+# the client's address is the entry the outermost one added.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -303,7 +322,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # SAMEORIGIN rather than DENY on purpose: the reviewer's page previews evidence
 # PDFs in a same-origin frame (CSP frame-ancestors 'self' says the same).
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = [
+    "security.W019",
+    # axes is called by assessments.auth.UsernameOrEmailBackend itself, not
+    # through its backend and middleware (which refuse a request-less authenticate).
+    "axes.W002",
+    "axes.W003",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
