@@ -121,7 +121,7 @@ PDF_ACTIVE = re.compile(rb"/(?:javascript|js|launch|richmedia)(?![a-z0-9])")
 PDF_ACTIVE_KEYS = {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/EmbeddedFiles", "/EF"}
 PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition"}
 PDF_ACTIVE_SUBTYPES = {"/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound"}
-PDF_MAX_OBJECTS = 500_000
+PDF_MAX_OBJECTS = 50_000  # a 500-page report has a few thousand; ~0.5 ms each
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_END_RECORD = b"PK\x05\x06"
 OVERLAP = 64
@@ -383,15 +383,15 @@ def _pdf_active() -> EvidenceRejected:
 
 
 def _pdf_has_active_content(uploaded_file) -> bool:
-    """Walk every object of the PDF as a viewer would read it: names with
-    #xx escapes are decoded and objects inside compressed object streams are
-    unpacked by pypdf, which the byte scan cannot see. A file pypdf cannot
-    read is refused: what we cannot inspect, a viewer may still run."""
+    """Walk every object of the PDF as a viewer reads it: pypdf decodes #xx
+    escapes in names and unpacks compressed object streams, which the byte
+    scan cannot see. A file pypdf cannot read is refused: what we cannot
+    inspect, a viewer may still run. (The raw file: Django's proxy is slow.)"""
     unreadable = EvidenceRejected(
         _("PDF ini rusak atau tidak dapat diperiksa; simpan ulang sebagai PDF biasa.")
     )
     try:
-        reader = PdfReader(uploaded_file, strict=False)
+        reader = PdfReader(getattr(uploaded_file, "file", uploaded_file), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise unreadable  # only a user password opens it: we cannot look inside
         numbers = [(n, g) for g, nums in reader.xref.items() for n in nums]

@@ -678,3 +678,17 @@ def test_ascii_links_are_kept_as_typed(client, world):
     url = "https://user@sso.kaltimprov.go.id:8443/masuk?next=/a#b"
     assert client.post(link_add_url(world.answer), {"url": url, "note": ""}).status_code == 302
     assert EvidenceLink.objects.get().url == url
+
+
+def test_pdf_with_more_objects_than_the_check_walks_is_refused(client, world, monkeypatch):
+    """The walk is bounded, so a PDF of millions of tiny objects cannot keep
+    a web worker busy; such a file is refused like an unreadable one."""
+    from assessments import evidence
+
+    monkeypatch.setattr(evidence, "PDF_MAX_OBJECTS", 10)
+    many = pdf(CATALOG, PAGES, PAGE, *[b"<< /N %d >>" % i for i in range(20)])
+    client.force_login(world.officer)
+    response = upload(client, world.answer, ("banyak.pdf", many))
+    assert response.status_code == 400
+    assert "tidak dapat diperiksa" in response.content.decode()
+    assert not EvidenceFile.objects.exists()
