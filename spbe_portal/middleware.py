@@ -66,8 +66,8 @@ class RequestBodyLimitMiddleware:
     """Refuse a body larger than the limit from its Content-Length, before
     anything reads it: Django would otherwise spool a multipart body of any
     size to disk for any form, the login page included. Only the upload
-    routes (settings.UPLOAD_URL_NAMES) take more, up to UPLOAD_MAX_BYTES;
-    each file there is still held to the evidence limit while it streams.
+    routes take more, each up to its limit (settings.UPLOAD_ROUTES_MAX_BYTES);
+    each evidence file is still held to the evidence limit while it streams.
     A body without Content-Length is never read by Django (it reads none)."""
 
     def __init__(self, get_response):
@@ -79,18 +79,18 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
-            limit = settings.UPLOAD_MAX_BYTES if _is_upload_route(request) else None
-            if limit is None or length > limit:
-                return _too_large(request, limit or settings.REQUEST_MAX_BYTES)
+            limit = _upload_limit(request) or settings.REQUEST_MAX_BYTES
+            if length > limit:
+                return _too_large(request, limit)
         return self.get_response(request)
 
 
-def _is_upload_route(request) -> bool:
+def _upload_limit(request) -> int | None:
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return match.view_name in settings.UPLOAD_URL_NAMES
+        return None
+    return settings.UPLOAD_ROUTES_MAX_BYTES.get(match.view_name)
 
 
 def _too_large(request, limit: int):

@@ -188,14 +188,14 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_KB", 1024, minimum=64) * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5 * EVIDENCE_MAX_BYTES // (1024 * 1024), minimum=1)
 UPLOAD_MAX_BYTES = max(UPLOAD_MAX_BYTES * 1024 * 1024, EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
-UPLOAD_URL_NAMES = frozenset(
-    {
-        "assessments:evidence_upload",
-        "items:evidence_upload",
-        "api:evidence-list",
-        "manage:import_levels",
-    }
-)
+# The routes that take files, each with its own limit on the whole body.
+UPLOAD_ROUTES_MAX_BYTES = {
+    "assessments:evidence_upload": UPLOAD_MAX_BYTES,
+    "items:evidence_upload": UPLOAD_MAX_BYTES,
+    "api:evidence-list": UPLOAD_MAX_BYTES,
+    # One spreadsheet of at most 5 MB (assessments.level_import.MAX_FILE_BYTES).
+    "manage:import_levels": 5 * 1024 * 1024 + REQUEST_MAX_BYTES,
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

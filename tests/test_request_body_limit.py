@@ -69,7 +69,10 @@ def test_bodies_under_the_limit_pass(client, officer_world):
 @pytest.fixture
 def small_limits(settings):
     settings.REQUEST_MAX_BYTES = 64 * 1024
-    settings.UPLOAD_MAX_BYTES = 256 * 1024
+    settings.UPLOAD_ROUTES_MAX_BYTES = {
+        **settings.UPLOAD_ROUTES_MAX_BYTES,
+        "assessments:evidence_upload": 256 * 1024,
+    }
 
 
 def upload(client, answer, data):
@@ -106,3 +109,38 @@ def test_other_routes_refuse_more_than_the_small_limit(client, officer_world, sm
     response = client.post(url, {"url": "https://contoh.go.id/", "note": "x" * (70 * 1024)})
     assert response.status_code == 413
     assert not officer_world.answer.evidence_links.exists()
+
+
+def test_level_import_takes_no_more_than_its_spreadsheet_limit(client, db, settings):
+    from assessments.models import Role
+    from tests.factories import EvaluationPeriodFactory, role_in
+
+    period = EvaluationPeriodFactory()
+    client.force_login(role_in(period.instansi, Role.ADMINISTRATOR))
+    url = reverse(
+        "manage:import_levels", kwargs={"code": period.instansi.code, "year": period.year}
+    )
+    response = client.generic(
+        "POST",
+        url,
+        b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(7 * 1024 * 1024),
+        **{"wsgi.input": UnreadableBody()},
+    )
+    assert response.status_code == 413
+    assert "6,0\xa0MB" in response.content.decode()
+
+
+def test_every_upload_route_named_in_the_settings_exists(settings):
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def names(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from names(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield namespace + entry.name
+
+    assert set(settings.UPLOAD_ROUTES_MAX_BYTES) <= set(names(get_resolver().url_patterns))
