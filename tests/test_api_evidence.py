@@ -6,13 +6,11 @@ import hashlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import AnswerEvent, AnswerState, EventKind, EvidenceFile
+from assessments.models import AnswerEvent, AnswerState, EventKind, EvidenceFile, EvidenceLink
+from tests.pdf_samples import MINIMAL_PDF
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+# Any readable PDF will do: the evidence check parses it.
+PDF = MINIMAL_PDF
 URL = "/api/v1/evidence/"
 
 
@@ -208,3 +206,16 @@ def test_item_decision_by_the_reviewer(api_world, api_as):
     row = EvidenceItemAnswer.objects.get(answer=api_world.submitted, item=item)
     assert row.state == ItemState.ACCEPTED
     assert api_as("officer").post(url, {"decision": "accepted"}, format="json").status_code == 403
+
+
+def test_links_with_bidi_characters_are_refused_and_idn_hosts_stored_in_ascii(api_world, api_as):
+    client = api_as("officer")
+    url = reverse("api:evidence-link-list")
+    answer = str(api_world.draft.public_id)
+    before = EvidenceLink.objects.count()
+    bad = client.post(url, {"answer": answer, "url": "https://ex\u202eample.test/"}, format="json")
+    assert bad.status_code == 400 and bad.json()["detail"]
+    assert EvidenceLink.objects.count() == before
+    added = client.post(url, {"answer": answer, "url": "https://bücher.example/"}, format="json")
+    assert added.status_code == 201, added.content
+    assert added.json()["url"] == "https://xn--bcher-kva.example/"

@@ -28,8 +28,10 @@ from indicators.models import EvidenceItem, FrameworkVersion
 from reports.models import Basis, IndexSnapshot
 from reports.snapshots import snapshot_compute
 from tests.factories import InstansiFactory, officer_of, opds_by_function, role_in
+from tests.pdf_samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Any readable PDF will do: the evidence check parses it.
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture
