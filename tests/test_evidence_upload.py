@@ -684,9 +684,9 @@ def test_ascii_links_are_kept_as_typed(client, world):
 def test_pdf_with_more_objects_than_the_check_walks_is_refused(client, world, monkeypatch):
     """The walk is bounded, so a PDF of millions of tiny objects cannot keep
     a web worker busy; such a file is refused like an unreadable one."""
-    from assessments import evidence
+    from assessments.evidence import pdf as pdf_check
 
-    monkeypatch.setattr(evidence, "PDF_MAX_OBJECTS", 10)
+    monkeypatch.setattr(pdf_check, "PDF_MAX_OBJECTS", 10)
     many = pdf(CATALOG, PAGES, PAGE, *[b"<< /N %d >>" % i for i in range(20)])
     client.force_login(world.officer)
     response = upload(client, world.answer, ("banyak.pdf", many))

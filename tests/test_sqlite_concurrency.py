@@ -56,8 +56,8 @@ def race() -> dict:
 
     from assessments import answering, lifecycle
     from assessments import review as reviewing
-    from spbe_portal.errors import Conflict, WrongState
     from assessments.models import Answer, AnswerState, Role
+    from spbe_portal.errors import Conflict, WrongState
     from tests.factories import AssignmentFactory, officer_of, role_in
 
     call_command("migrate", verbosity=0)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from assessments import access, items
 from assessments.errors import AnswerLocked, DeadlinePassed
-from assessments.evidence.checks import EvidenceRejected, evidence_check, evidence_link_url
+from assessments.evidence.checks import EvidenceRejected, evidence_check
+from assessments.evidence.links import evidence_link_url
 from assessments.lifecycle import EDITABLE
 from assessments.models import (
     Answer,

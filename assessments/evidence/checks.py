@@ -15,17 +15,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
-from django.utils.encoding import punycode
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from assessments.evidence import pdf
 
 CHUNK = 64 * 1024
 HEAD_BYTES = 8 * 1024
@@ -118,10 +114,6 @@ ACTIVE_MARKUP = re.compile(
 )
 PDF_ACTIVE = re.compile(rb"/(?:javascript|js|launch|richmedia)(?![a-z0-9])")
 # Judged on the parsed object tree (names decoded, object streams unpacked).
-PDF_ACTIVE_KEYS = {"/JavaScript", "/JS", "/Launch", "/RichMedia", "/EmbeddedFiles", "/EF"}
-PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition"}
-PDF_ACTIVE_SUBTYPES = {"/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound"}
-PDF_MAX_OBJECTS = 50_000  # a 500-page report has a few thousand; ~0.5 ms each
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_END_RECORD = b"PK\x05\x06"
 OVERLAP = 64
@@ -163,28 +155,6 @@ def safe_display_name(name: str | None) -> str:
     return name[:DISPLAY_NAME_MAX]
 
 
-def evidence_link_url(url: str) -> str:
-    """The link as stored and shown: http(s), no control, bidi or invisible
-    characters (which make one host read as another), the host in ASCII
-    (punycode) so a look-alike host shows what it is. Raises ValidationError."""
-    invalid = ValidationError(_("Tautan harus berupa alamat http:// atau https:// yang sah."))
-    if any(unicodedata.category(ch)[0] in ("C", "Z") for ch in url):
-        raise invalid
-    URLValidator(schemes=["http", "https"])(url)
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if not host.isascii():
-        try:
-            ascii_host = punycode(host)
-        except UnicodeError:
-            raise invalid from None
-        userinfo, at, _host = parts.netloc.rpartition("@")
-        port = f":{parts.port}" if parts.port is not None else ""
-        url = urlunsplit(parts._replace(netloc=userinfo + at + ascii_host + port))
-        URLValidator(schemes=["http", "https"])(url)
-    return url
-
-
 def extension_of(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     return ext.lower() if dot and stem else ""
@@ -197,11 +167,7 @@ def accepted_types_text() -> str:
     )
 
 
-def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
-    """Decide whether `uploaded_file` may be stored; raise EvidenceRejected
-    with a message for the user otherwise. Leaves the file rewound."""
-    max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
-    raw_name = str(getattr(uploaded_file, "name", "") or "")
+def _checked_name(raw_name: str) -> str:
     if "\x00" in raw_name or ".." in re.split(r"[\\/]", raw_name):
         # No browser sends such a name: it is an attack, not a user's file.
         raise EvidenceRejected(
@@ -210,7 +176,14 @@ def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpl
                 "Ganti nama berkas lalu unggah lagi."
             )
         )
-    display_name = safe_display_name(raw_name)
+    return safe_display_name(raw_name)
+
+
+def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
+    """Decide whether `uploaded_file` may be stored; raise EvidenceRejected
+    with a message for the user otherwise. Leaves the file rewound."""
+    max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
+    display_name = _checked_name(str(getattr(uploaded_file, "name", "") or ""))
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > max_bytes:
         raise _too_big(max_bytes)
@@ -266,8 +239,8 @@ def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpl
                 _("Berkas %(label)s berisi arsip tersembunyi (polyglot); tidak diterima.")
                 % {"label": KINDS[kind].label}
             )
-        if kind == "pdf" and (pdf_active or _pdf_has_active_content(uploaded_file)):
-            raise _pdf_active()
+        if kind == "pdf":
+            _check_pdf(uploaded_file, pdf_active)
 
     spec = KINDS[kind]
     ext = extension_of(display_name)
@@ -382,68 +355,15 @@ def _pdf_active() -> EvidenceRejected:
     )
 
 
-def _pdf_has_active_content(uploaded_file) -> bool:
-    """Walk every object of the PDF as a viewer reads it: pypdf decodes #xx
-    escapes in names and unpacks compressed object streams, which the byte
-    scan cannot see. A file pypdf cannot read is refused: what we cannot
-    inspect, a viewer may still run. (The raw file: Django's proxy is slow.)"""
-    unreadable = EvidenceRejected(
-        _("PDF ini rusak atau tidak dapat diperiksa; simpan ulang sebagai PDF biasa.")
-    )
+def _check_pdf(uploaded_file, seen_in_bytes: bool) -> None:
     try:
-        reader = PdfReader(getattr(uploaded_file, "file", uploaded_file), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise unreadable  # only a user password opens it: we cannot look inside
-        numbers = [(n, g) for g, nums in reader.xref.items() for n in nums]
-        numbers += [(n, 0) for n in reader.xref_objStm]
-        return _pdf_objects_active([reader.trailer, *(IndirectObject(*n, reader) for n in numbers)])
-    except EvidenceRejected:
-        raise
-    except Exception:  # pypdf raises many kinds of error on malformed input
-        raise unreadable from None
+        active = seen_in_bytes or pdf.has_active_content(uploaded_file)
+    except pdf.Unreadable as exc:
+        raise EvidenceRejected(str(exc)) from None
     finally:
         _rewind(uploaded_file)
-
-
-def _pdf_objects_active(roots: list) -> bool:
-    """Iterative, so deep nesting cannot exhaust the stack; bounded, so a file
-    of millions of tiny objects cannot keep a worker busy."""
-    seen: set[tuple[int, int]] = set()
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            if (node.idnum, node.generation) in seen:
-                continue
-            seen.add((node.idnum, node.generation))
-            if len(seen) > PDF_MAX_OBJECTS:
-                raise ValueError("too many objects")
-            node = node.get_object()
-        if isinstance(node, DictionaryObject):  # streams are dictionaries too
-            if _pdf_dict_active(node):
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, ArrayObject):
-            stack.extend(node)
-    return False
-
-
-def _pdf_dict_active(node) -> bool:
-    if PDF_ACTIVE_KEYS & set(node) or node.get("/Type") == "/EmbeddedFile":
-        return True
-    if node.get("/S") in PDF_ACTIVE_ACTIONS or node.get("/Subtype") in PDF_ACTIVE_SUBTYPES:
-        return True
-    # Actions that start by themselves (on opening, on a page or field event)
-    # may only move within the document.
-    additional = node.get("/AA")
-    additional = additional.get_object() if additional is not None else None
-    automatic = [node.get("/OpenAction")]
-    if isinstance(additional, DictionaryObject):
-        automatic += additional.values()
-    for action in (a.get_object() for a in automatic if a is not None):
-        if isinstance(action, DictionaryObject) and action.get("/S") != "/GoTo":
-            return True
-    return False
+    if active:
+        raise _pdf_active()
 
 
 def _bomb() -> EvidenceRejected:
