@@ -7,11 +7,11 @@ import re
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import OPD, Instansi, Membership, PeriodState, Role, User
+from assessments.people.accounts import email_taken
 from indicators.models import FrameworkVersion
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -101,13 +101,6 @@ class ChildInstansiForm(StyledMixin, forms.ModelForm):
         ]
 
 
-def _email_taken(email: str, exclude_pk=None) -> bool:
-    qs = User.objects.filter(email__iexact=email)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
-
-
 class MembershipFieldsMixin:
     """Role plus OPD; the OPD is required for officers and ignored otherwise."""
 
@@ -161,13 +154,13 @@ class UserCreateForm(StyledMixin, MembershipFieldsMixin, forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"]
         # Login accepts a username or an e-mail, so both must be unambiguous.
-        if User.objects.filter(username__iexact=username).exists() or _email_taken(username):
+        if User.objects.filter(username__iexact=username).exists() or email_taken(username):
             raise forms.ValidationError(_("Nama pengguna ini sudah dipakai."))
         return username
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if email and _email_taken(email):
+        if email and email_taken(email):
             raise forms.ValidationError(_("Surel ini sudah dipakai pengguna lain."))
         return email
 
@@ -214,7 +207,7 @@ class UserEditForm(StyledMixin, forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if email and _email_taken(email, exclude_pk=self.instance.pk):
+        if email and email_taken(email, exclude_pk=self.instance.pk):
             raise forms.ValidationError(_("Surel ini sudah dipakai pengguna lain."))
         return email
 
@@ -240,19 +233,6 @@ class MembershipForm(StyledMixin, MembershipFieldsMixin, forms.Form):
         ):
             raise forms.ValidationError(_("Pengguna sudah memegang peran ini."))
         return cleaned
-
-
-class SingleUserPasswordResetForm(PasswordResetForm):
-    """Django's reset e-mail for exactly one chosen user, even one whose
-    password is not set yet (a new account)."""
-
-    def __init__(self, *, user: User):
-        super().__init__(data={"email": user.email})
-        self.target = user
-
-    def get_users(self, email):
-        if self.target.is_active and self.target.email:
-            yield self.target
 
 
 class PeriodWindowsForm(StyledMixin, forms.Form):

@@ -55,6 +55,11 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.opd or self.instansi}"
 
+    def get_additional_data(self):
+        """Stored with each audit entry (django-auditlog), so the trail of a
+        person's roles is found by user even after a role is revoked."""
+        return {"user_id": self.user_id, "instansi_id": self.instansi_id}
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
