@@ -336,6 +336,10 @@ ROUTES: dict[str, Route] = {
     "manage:children": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:user_list": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:user_create": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
+    "manage:people_import": Route(
+        ADMIN_ONLY, row(everyone="H", administrator="B"), kwargs=manage_kwargs
+    ),
+    "manage:people_import_template": Route(ADMIN_ONLY, GET_ONLY, kwargs=manage_kwargs),
     "manage:user_detail": Route(
         ADMIN_ONLY, ADMIN_ONLY, kwargs=lambda w: manage_kwargs(w, pk=w.people["officer"].pk)
     ),
@@ -686,6 +690,7 @@ def test_lists_show_nothing_of_other_opds_instansi_or_people(world):
 NOT_PAGES = {
     "assessments:evidence_download",
     "reports:report_download",
+    "manage:people_import_template",
     "healthz",
     "readyz",
     "api-schema",

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import OPD, Instansi, Membership, PeriodState, Role, User
-from assessments.people.accounts import email_taken
+from assessments.people.accounts import email_taken, nip_taken
+from assessments.people.nip import nip_normalised, nip_problem
 from indicators.models import FrameworkVersion
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -101,6 +102,31 @@ class ChildInstansiForm(StyledMixin, forms.ModelForm):
         ]
 
 
+class PersonFieldsMixin:
+    """NIP: written in groups or not, checked for form and uniqueness."""
+
+    def clean_nip(self):
+        nip = nip_normalised(self.cleaned_data.get("nip", ""))
+        if not nip:
+            return ""
+        problem = nip_problem(nip)
+        if problem:
+            raise forms.ValidationError(problem)
+        instance = getattr(self, "instance", None)
+        if nip_taken(nip, exclude_pk=instance.pk if instance else None):
+            raise forms.ValidationError(_("NIP ini sudah dipakai pengguna lain."))
+        return nip
+
+
+def _nip_field():
+    return forms.CharField(
+        label=gettext_lazy("NIP"),
+        required=False,
+        max_length=24,
+        help_text=gettext_lazy("18 angka; kosongkan untuk akun non-ASN."),
+    )
+
+
 class MembershipFieldsMixin:
     """Role plus OPD; the OPD is required for officers and ignored otherwise."""
 
@@ -117,7 +143,7 @@ class MembershipFieldsMixin:
         return cleaned
 
 
-class UserCreateForm(StyledMixin, MembershipFieldsMixin, forms.Form):
+class UserCreateForm(StyledMixin, PersonFieldsMixin, MembershipFieldsMixin, forms.Form):
     username = forms.CharField(
         label=gettext_lazy("Nama pengguna"),
         max_length=150,
@@ -126,6 +152,9 @@ class UserCreateForm(StyledMixin, MembershipFieldsMixin, forms.Form):
     )
     full_name = forms.CharField(label=gettext_lazy("Nama lengkap"), max_length=150)
     email = forms.EmailField(label=gettext_lazy("Surel"), required=False)
+    nip = _nip_field()
+    position = forms.CharField(label=gettext_lazy("Jabatan"), max_length=200, required=False)
+    phone = forms.CharField(label=gettext_lazy("Telepon"), max_length=30, required=False)
     role = forms.ChoiceField(label=gettext_lazy("Peran"), choices=Role.choices)
     opd = forms.ModelChoiceField(
         label=gettext_lazy("OPD (untuk petugas OPD)"), queryset=OPD.objects.none(), required=False
@@ -195,14 +224,18 @@ class UserCreateForm(StyledMixin, MembershipFieldsMixin, forms.Form):
         return cleaned
 
 
-class UserEditForm(StyledMixin, forms.ModelForm):
+class UserEditForm(StyledMixin, PersonFieldsMixin, forms.ModelForm):
+    nip = _nip_field()
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email"]
+        fields = ["first_name", "last_name", "email", "nip", "position", "phone"]
         labels = {
             "first_name": gettext_lazy("Nama depan / nama lengkap"),
             "last_name": gettext_lazy("Nama belakang"),
             "email": gettext_lazy("Surel"),
+            "position": gettext_lazy("Jabatan"),
+            "phone": gettext_lazy("Telepon"),
         }
 
     def clean_email(self):

@@ -13,11 +13,25 @@ from assessments.models.organisations import OPD, Instansi
 
 class User(AbstractUser):
     """The portal's own user model, in place from the first migration so that
-    roles and memberships can hang off it without a painful swap later."""
+    roles and memberships can hang off it without a painful swap later.
+
+    NIP, position (jabatan) and phone name a civil servant the way signed
+    documents do; they are optional because not every account is an ASN
+    (consultants, the provincial helpdesk). The NIP's form is checked by
+    assessments.people.nip; it is unique among the accounts that have one."""
+
+    nip = models.CharField(_("NIP"), max_length=18, blank=True, default="")
+    position = models.CharField(_("jabatan"), max_length=200, blank=True, default="")
+    phone = models.CharField(_("telepon"), max_length=30, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"], condition=~Q(nip=""), name="user_nip_unique_when_set"
+            ),
+        ]
 
 
 class Role(models.TextChoices):

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from assessments.access import can_manage_account, can_manage_instansi
 from assessments.models import OPD, ApiToken, Instansi, Membership, Role, User
 from assessments.people.audit import acting_as
+from assessments.people.nip import nip_normalised, nip_problem
 from spbe_portal.errors import Invalid, NotAllowed, WrongState
 
-ACCOUNT_FIELDS = ("first_name", "last_name", "email")
+ACCOUNT_FIELDS = ("first_name", "last_name", "email", "nip", "position", "phone")
 
 
 def _require_instansi(by, instansi: Instansi) -> None:
@@ -52,6 +53,26 @@ def _role_checked(*, instansi: Instansi, role: str, opd: OPD | None) -> OPD | No
     return opd
 
 
+def nip_checked(raw: str, *, exclude_pk=None) -> str:
+    """The NIP as stored (digits only), or Invalid saying what is wrong."""
+    nip = nip_normalised(raw)
+    if not nip:
+        return ""
+    problem = nip_problem(nip)
+    if problem:
+        raise Invalid(problem)
+    if nip_taken(nip, exclude_pk=exclude_pk):
+        raise Invalid(_("NIP ini sudah dipakai pengguna lain."))
+    return nip
+
+
+def nip_taken(nip: str, *, exclude_pk=None) -> bool:
+    taken = User.objects.filter(nip=nip)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    return taken.exists()
+
+
 def email_taken(email: str, *, exclude_pk=None) -> bool:
     """Login accepts a username or an e-mail, so both must be unambiguous."""
     taken = User.objects.filter(email__iexact=email)
@@ -71,6 +92,9 @@ def user_create(
     role: str,
     opd: OPD | None = None,
     password: str | None = None,
+    nip: str = "",
+    position: str = "",
+    phone: str = "",
 ) -> User:
     """A new account with its first role. Without a password the account
     cannot log in until its holder sets one through an invitation."""
@@ -80,7 +104,14 @@ def user_create(
         raise Invalid(_("Nama pengguna ini sudah dipakai."))
     if email and email_taken(email):
         raise Invalid(_("Surel ini sudah dipakai pengguna lain."))
-    member = User(username=username, first_name=full_name, email=email)
+    member = User(
+        username=username,
+        first_name=full_name,
+        email=email,
+        nip=nip_checked(nip),
+        position=position,
+        phone=phone,
+    )
     if password is None:
         member.set_unusable_password()
     else:
@@ -106,6 +137,11 @@ def user_update(*, by, member: User, **fields) -> User:
     email = fields.get("email")
     if email and email_taken(email, exclude_pk=locked.pk):
         raise Invalid(_("Surel ini sudah dipakai pengguna lain."))
+    if "nip" in fields:
+        fields["nip"] = nip_checked(fields["nip"], exclude_pk=locked.pk)
+    fields = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+    if not fields:
+        return locked
     for name, value in fields.items():
         setattr(locked, name, value)
     with acting_as(by):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.views import organisations, people, periods
+from assessments.views import organisations, people, people_import, periods
 from assessments.views.external import external_values
 from assessments.views.imports import import_levels
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("<slug:code>/kabupaten-kota/", organisations.child_instansi, name="children"),
     path("<slug:code>/pengguna/", people.user_list, name="user_list"),
     path("<slug:code>/pengguna/baru/", people.user_create, name="user_create"),
+    path("<slug:code>/pengguna/impor/", people_import.people_import_page, name="people_import"),
+    path(
+        "<slug:code>/pengguna/impor/templat.xlsx",
+        people_import.people_import_template,
+        name="people_import_template",
+    ),
     path("<slug:code>/pengguna/<int:pk>/", people.user_detail, name="user_detail"),
     path("<slug:code>/pengguna/<int:pk>/aktif/", people.user_active, name="user_active"),
     path(

@@ -72,6 +72,9 @@ def user_create(request, code):
                     role=data["role"],
                     opd=data["opd"],
                     password=None if invite else data["password1"],
+                    nip=data["nip"],
+                    position=data["position"],
+                    phone=data["phone"],
                 )
                 if invite:
                     invitation_send(
