@@ -54,8 +54,8 @@ def scope_for(user) -> Scope:
         return cached
     roles: dict[int, set[str]] = {}
     opds: set[int] = set()
-    for instansi_id, role, opd_id in Membership.objects.filter(user=user).values_list(
-        "instansi_id", "role", "opd_id"
+    for instansi_id, role, opd_id in (
+        Membership.objects.current().filter(user=user).values_list("instansi_id", "role", "opd_id")
     ):
         roles.setdefault(instansi_id, set()).add(role)
         if role == Role.OFFICER and opd_id:
@@ -218,5 +218,7 @@ def can_manage_account(user, member) -> bool:
     superuser's account is changed only by a superuser."""
     if member.is_superuser and not scope_for(user).is_superuser:
         return False
-    held = set(Membership.objects.filter(user=member).values_list("instansi_id", flat=True))
+    held = set(
+        Membership.objects.current().filter(user=member).values_list("instansi_id", flat=True)
+    )
     return held <= set(administrable_instansi(user).values_list("id", flat=True))

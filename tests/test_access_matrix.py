@@ -365,6 +365,12 @@ ROUTES: dict[str, Route] = {
             w, pk=w.people["officer"].pk, membership_pk=w.officer_membership.pk
         ),
     ),
+    "manage:officer_move": Route(
+        POST_ONLY, ADMIN_ONLY, kwargs=lambda w: manage_kwargs(w, pk=w.people["officer"].pk)
+    ),
+    "manage:period_roster": Route(
+        ADMIN_ONLY, GET_ONLY, kwargs=lambda w: manage_kwargs(w, year=w.period.year)
+    ),
     "manage:period_list": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:period_create": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:period_detail": Route(
@@ -611,6 +617,7 @@ INT_ID_ROUTES = {
     "manage:user_password_email",
     "manage:membership_add",
     "manage:membership_remove",
+    "manage:officer_move",
 }
 
 

@@ -260,12 +260,44 @@ class MembershipForm(StyledMixin, MembershipFieldsMixin, forms.Form):
         cleaned = self._clean_membership(super().clean())
         if (
             not self.errors
-            and Membership.objects.filter(
+            and Membership.objects.current()
+            .filter(
                 user=self.member, instansi=self.instansi, role=cleaned["role"], opd=cleaned["opd"]
-            ).exists()
+            )
+            .exists()
         ):
             raise forms.ValidationError(_("Pengguna sudah memegang peran ini."))
         return cleaned
+
+
+class OfficerMoveForm(StyledMixin, forms.Form):
+    """A transfer of one of the member's officer roles to another OPD from a
+    date (the old role ends the day before)."""
+
+    from_role = forms.ModelChoiceField(
+        label=gettext_lazy("Dari OPD"), queryset=Membership.objects.none()
+    )
+    to_opd = forms.ModelChoiceField(
+        label=gettext_lazy("Pindah ke OPD"), queryset=OPD.objects.none()
+    )
+    on = forms.DateField(
+        label=gettext_lazy("Berlaku mulai"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, instansi: Instansi, member: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_role"].queryset = (
+            Membership.objects.current()
+            .filter(user=member, instansi=instansi, role=Role.OFFICER)
+            .select_related("opd")
+            .order_by("opd__short_name")
+        )
+        self.fields["from_role"].label_from_instance = lambda m: m.opd.short_name
+        self.fields["to_opd"].queryset = OPD.objects.filter(
+            instansi=instansi, active=True
+        ).order_by("short_name")
 
 
 class PeriodWindowsForm(StyledMixin, forms.Form):

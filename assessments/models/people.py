@@ -4,7 +4,7 @@ OPD, and personal API tokens."""
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +41,27 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """Roles held now; an ended one (an officer moved to another OPD)
+        stays as history but grants nothing."""
+        return self.filter(ended_on__isnull=True)
+
+    def held_during(self, start, end):
+        """Roles held at some time between the dates `start` and `end`; a
+        role without a start date was held since before the portal knew."""
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=end),
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        )
+
+
 class Membership(models.Model):
-    """A role a user holds in one instansi; officers hold it for one OPD."""
+    """A role a user holds in one instansi; officers hold it for one OPD.
+
+    started_on and ended_on date a role that began or ended through a
+    transfer (or, for started_on, any role given in the portal); revoking a
+    role given by mistake deletes it instead."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -52,13 +71,25 @@ class Membership(models.Model):
     opd = models.ForeignKey(
         OPD, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
+    started_on = models.DateField(_("mulai"), null=True, blank=True)
+    ended_on = models.DateField(_("berakhir"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("keanggotaan")
         verbose_name_plural = _("keanggotaan")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "instansi", "role", "opd"], name="membership_unique"
+                fields=["user", "instansi", "role", "opd"],
+                condition=Q(ended_on__isnull=True),
+                name="membership_unique_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="membership_ends_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(role="officer", opd__isnull=False) | ~Q(role="officer"),

@@ -12,6 +12,8 @@ because whoever runs it holds the server, and recorded without an actor.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -122,7 +124,13 @@ def user_create(
         member.set_password(password)
     with acting_as(by):
         member.save()
-        Membership.objects.create(user=member, instansi=instansi, role=role, opd=opd)
+        Membership.objects.create(
+            user=member,
+            instansi=instansi,
+            role=role,
+            opd=opd,
+            started_on=timezone.localdate(),
+        )
     return member
 
 
@@ -173,10 +181,17 @@ def user_set_active(*, by, member: User, active: bool) -> User:
 def membership_grant(*, by, member: User, instansi: Instansi, role: str, opd=None) -> Membership:
     _require_instansi(by, instansi)
     opd = _role_checked(instansi=instansi, role=role, opd=opd)
-    if Membership.objects.filter(user=member, instansi=instansi, role=role, opd=opd).exists():
+    held = Membership.objects.current().filter(user=member, instansi=instansi, role=role, opd=opd)
+    if held.exists():
         raise WrongState(_("Pengguna sudah memegang peran ini."))
     with acting_as(by):
-        return Membership.objects.create(user=member, instansi=instansi, role=role, opd=opd)
+        return Membership.objects.create(
+            user=member,
+            instansi=instansi,
+            role=role,
+            opd=opd,
+            started_on=timezone.localdate(),
+        )
 
 
 @transaction.atomic
@@ -185,7 +200,7 @@ def membership_revoke(*, by, membership: Membership) -> None:
     member = User.objects.select_for_update().get(pk=membership.user_id)
     if by is not None and member.pk == by.pk and membership.role == Role.ADMINISTRATOR:
         raise Invalid(_("Anda tidak dapat mencabut peran administrator Anda sendiri."))
-    if not Membership.objects.filter(user=member).exclude(pk=membership.pk).exists():
+    if not Membership.objects.current().filter(user=member).exclude(pk=membership.pk).exists():
         # An account without any role would linger, able to log in to nothing.
         raise WrongState(
             _(
@@ -195,3 +210,38 @@ def membership_revoke(*, by, membership: Membership) -> None:
         )
     with acting_as(by):
         membership.delete()
+
+
+@transaction.atomic
+def officer_move(*, by, membership: Membership, to_opd: OPD, on: date) -> Membership:
+    """A transfer: the officer's role in one OPD ends on the day before `on`
+    and the same role in `to_opd` starts on `on`. The old role stays as
+    history (who answered for that OPD in which period); the audit trail
+    has both. Dated today or earlier: a transfer is recorded once it is
+    decided, and access follows the current roles only."""
+    locked = Membership.objects.select_for_update().select_related("instansi").get(pk=membership.pk)
+    _require_instansi(by, locked.instansi)
+    if locked.ended_on is not None or locked.role != Role.OFFICER:
+        raise WrongState(_("Hanya peran petugas OPD yang masih berlaku yang dapat dipindahkan."))
+    to_opd = _role_checked(instansi=locked.instansi, role=Role.OFFICER, opd=to_opd)
+    if to_opd.pk == locked.opd_id:
+        raise Invalid(_("Pilih OPD tujuan yang lain dari OPD asal."))
+    if on > timezone.localdate():
+        raise Invalid(_("Tanggal pindah tidak boleh di masa depan."))
+    if locked.started_on is not None and on <= locked.started_on:
+        raise Invalid(_("Tanggal pindah harus sesudah tanggal mulai peran yang lama."))
+    with acting_as(by):
+        locked.ended_on = on - timedelta(days=1)
+        locked.save(update_fields=["ended_on"])
+        held = Membership.objects.current().filter(
+            user_id=locked.user_id, instansi=locked.instansi, role=Role.OFFICER, opd=to_opd
+        )
+        if held.exists():
+            return held.get()
+        return Membership.objects.create(
+            user_id=locked.user_id,
+            instansi=locked.instansi,
+            role=Role.OFFICER,
+            opd=to_opd,
+            started_on=on,
+        )

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -112,6 +112,7 @@ def _action_label(entry: LogEntry, model: type[models.Model]) -> str:
     if model is Membership:
         labels = {
             LogEntry.Action.CREATE: _("Peran diberikan"),
+            LogEntry.Action.UPDATE: _("Peran diakhiri (pindah)"),
             LogEntry.Action.DELETE: _("Peran dicabut"),
         }
     else:
@@ -125,8 +126,8 @@ def _action_label(entry: LogEntry, model: type[models.Model]) -> str:
 def _changes(entry: LogEntry, model: type[models.Model]) -> tuple[Change, ...]:
     """Field by field from what to what. Relations are left to the entry's
     subject (its text names them as they were) rather than looked up again."""
-    if model is Membership or entry.action == LogEntry.Action.DELETE:
-        return ()
+    if entry.action != LogEntry.Action.UPDATE:
+        return ()  # a creation or deletion is said by the action and subject
     changes = []
     for name, values in (entry.changes_dict or {}).items():
         try:
@@ -147,6 +148,9 @@ def _shown(field, value) -> str:
         return str(dict(field.choices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("ya") if value in ("True", True) else _("tidak")
+    if type(field) is models.DateField:
+        day = parse_date(str(value))
+        return date_format(day, "DATE_FORMAT") if day else str(value)
     if isinstance(field, models.DateTimeField):
         moment = parse_datetime(str(value))
         if moment is not None:

@@ -155,7 +155,9 @@ def people_import(
                 accounts.user_update(by=by, member=member, **changes)
                 updated += 1
         held = set(
-            Membership.objects.filter(user=member, instansi=instansi).values_list("role", "opd_id")
+            Membership.objects.current()
+            .filter(user=member, instansi=instansi)
+            .values_list("role", "opd_id")
         )
         for role, opd, _row in roles:
             if (role, opd.pk if opd else None) not in held:

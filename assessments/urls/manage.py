@@ -36,10 +36,16 @@ urlpatterns = [
         people.membership_remove,
         name="membership_remove",
     ),
+    path("<slug:code>/pengguna/<int:pk>/pindah/", people.officer_move, name="officer_move"),
     path("<slug:code>/periode/", periods.period_list, name="period_list"),
     path("<slug:code>/periode/baru/", periods.period_create, name="period_create"),
     path("<slug:code>/periode/<int:year>/", periods.period_detail, name="period_detail"),
     path("<slug:code>/periode/<int:year>/ubah/", periods.period_edit, name="period_edit"),
+    path(
+        "<slug:code>/periode/<int:year>/pemegang-peran/",
+        people.period_roster,
+        name="period_roster",
+    ),
     path("<slug:code>/periode/<int:year>/hapus/", periods.period_delete, name="period_delete"),
     path(
         "<slug:code>/periode/<int:year>/status/",

@@ -9,18 +9,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments.access import can_manage_account, get_visible_or_404
-from assessments.forms.manage import MembershipForm, UserCreateForm, UserEditForm
-from assessments.models import Membership, User
+from assessments.forms.manage import (
+    MembershipForm,
+    OfficerMoveForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from assessments.models import Membership, Role, User
 from assessments.people import accounts
 from assessments.people.audit import member_trail
 from assessments.people.invitations import invitation_send
-from assessments.views.manage_common import instansi_or_404, posted
+from assessments.views.manage_common import instansi_or_404, period_or_404, posted
 from spbe_portal.errors import Invalid, NotAllowed, WrongState
 
 # Refusals shown beside the page; NotAllowed is left to the middleware (403).
@@ -28,7 +35,9 @@ SHOWN = (Invalid, WrongState)
 
 
 def _members(instansi):
-    return User.objects.filter(memberships__instansi=instansi).distinct()
+    return User.objects.filter(
+        memberships__instansi=instansi, memberships__ended_on__isnull=True
+    ).distinct()
 
 
 def _base_url(request) -> str:
@@ -44,7 +53,9 @@ def user_list(request, code):
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.filter(instansi=instansi).select_related("opd"),
+                queryset=Membership.objects.current()
+                .filter(instansi=instansi)
+                .select_related("opd"),
                 to_attr="roles_here",
             )
         )
@@ -119,13 +130,19 @@ def user_detail(request, code, pk):
         else:
             messages.success(request, _("Data pengguna tersimpan."))
             return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
+    memberships = list(member.memberships.current().filter(instansi=instansi).select_related("opd"))
     context = {
         "instansi": instansi,
         "member": member,
         "editable": editable,
         "form": form,
         "membership_form": MembershipForm(instansi=instansi, user=member),
-        "memberships": member.memberships.filter(instansi=instansi).select_related("opd"),
+        "memberships": memberships,
+        "move_form": OfficerMoveForm(
+            instansi=instansi, member=member, initial={"on": timezone.localdate()}
+        )
+        if any(held.role == Role.OFFICER for held in memberships)
+        else None,
         "trail": member_trail(member) if editable else [],
     }
     return render(request, "assessments/manage/user_detail.html", context)
@@ -197,7 +214,9 @@ def membership_remove(request, code, pk, membership_pk):
     instansi = instansi_or_404(request, code)
     member = get_visible_or_404(_members(instansi), pk=pk)
     membership = get_visible_or_404(
-        Membership.objects.filter(instansi=instansi, user=member).select_related("instansi"),
+        Membership.objects.current()
+        .filter(instansi=instansi, user=member)
+        .select_related("instansi"),
         pk=membership_pk,
     )
     try:
@@ -206,6 +225,55 @@ def membership_remove(request, code, pk, membership_pk):
         messages.error(request, error.message)
         return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
     messages.success(request, _("Peran dicabut."))
-    if not member.memberships.filter(instansi=instansi).exists():
+    if not member.memberships.current().filter(instansi=instansi).exists():
         return redirect("manage:user_list", code=instansi.code)
     return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
+
+
+@login_required
+@require_POST
+def officer_move(request, code, pk):
+    instansi = instansi_or_404(request, code)
+    member = get_visible_or_404(_members(instansi), pk=pk)
+    form = OfficerMoveForm(request.POST, instansi=instansi, member=member)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
+    try:
+        moved = accounts.officer_move(
+            by=request.user,
+            membership=form.cleaned_data["from_role"],
+            to_opd=form.cleaned_data["to_opd"],
+            on=form.cleaned_data["on"],
+        )
+    except SHOWN as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Dipindahkan ke %(opd)s mulai %(date)s.")
+            % {"opd": moved.opd.short_name, "date": date_format(moved.started_on)},
+        )
+    return redirect("manage:user_detail", code=instansi.code, pk=member.pk)
+
+
+@login_required
+@require_GET
+def period_roster(request, code, year):
+    """Who held which role in which OPD while a period ran (from the fill
+    window's opening to the end of review): the people who answered for
+    each OPD, also those who have since moved or left."""
+    instansi = instansi_or_404(request, code)
+    period = period_or_404(instansi, year)
+    start = timezone.localdate(period.fill_opens_at)
+    end = timezone.localdate(period.review_closes_at)
+    roles = (
+        Membership.objects.filter(instansi=instansi)
+        .held_during(start, end)
+        .select_related("user", "opd")
+        .order_by(F("opd__short_name").asc(nulls_first=True), "role", "user__first_name")
+    )
+    context = {"instansi": instansi, "period": period, "roles": roles, "start": start, "end": end}
+    return render(request, "assessments/manage/period_roster.html", context)
