@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.access import can_manage_account, get_visible_or_404
-from assessments.forms.manage import (
+from assessments.forms.people import (
     MembershipForm,
     OfficerMoveForm,
     UserCreateForm,
