@@ -277,6 +277,9 @@ def test_send_password_email(client, world, invitations):
         response = client.post(u("user_password_email", officer.pk), follow=True)
     assert "dikirim" in response.text
     assert [m.to for m in mail.outbox] == [[officer.email]]
+    # Who sent it, when, is on the person's trail (no link or token is kept).
+    trail = client.get(u("user_detail", officer.pk)).context["trail"]
+    assert trail[0].action == "Undangan dikirim"
 
 
 # --- memberships -------------------------------------------------------------------------

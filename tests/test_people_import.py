@@ -103,7 +103,9 @@ def test_import_creates_people_roles_and_invitations(client, world, invitations)
     assert all("https://spbe.kaltimprov.go.id/accounts/reset/" in m.body for m in mail.outbox)
     # Every account and role is in the audit trail under the administrator.
     entries = LogEntry.objects.filter(actor=world["admin"])
-    assert entries.filter(content_type__model="user").count() == 3
+    assert entries.filter(content_type__model="user", action=LogEntry.Action.CREATE).count() == 3
+    invited = entries.filter(content_type__model="user", action=LogEntry.Action.ACCESS)
+    assert [e.additional_data["invitation"] for e in invited] == ["new_account"] * 3
     assert entries.filter(content_type__model="membership").count() == 4
 
 
@@ -286,6 +288,11 @@ def test_command_exit_codes_and_actor(world, invitations, tmp_path, settings):
     with pytest.raises(CommandError) as nobody:
         call_command("import_people", str(good), instansi="kaltim", user="nobody")
     assert nobody.value.returncode == 2
+    with pytest.raises(CommandError) as outsider:
+        call_command(
+            "import_people", str(good), instansi="kaltim", user=world["other_admin"].username
+        )
+    assert outsider.value.returncode == 2
     settings.PORTAL_BASE_URL = ""
     with pytest.raises(CommandError) as no_base:
         call_command("import_people", str(good), instansi="kaltim")

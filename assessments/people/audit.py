@@ -120,6 +120,8 @@ def _action_label(entry: LogEntry, model: type[models.Model]) -> str:
             LogEntry.Action.CREATE: _("Dibuat"),
             LogEntry.Action.DELETE: _("Dihapus"),
         }
+    if entry.action == LogEntry.Action.ACCESS and (entry.additional_data or {}).get("invitation"):
+        return _("Undangan dikirim")
     return labels.get(entry.action, _("Diubah"))
 
 

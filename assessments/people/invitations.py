@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import smtplib
 
+from auditlog.models import LogEntry
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from assessments.access import can_manage_account
 from assessments.models import User
+from assessments.people.audit import acting_as
 from spbe_portal.errors import NotAllowed, WrongState
 
 
@@ -38,6 +40,16 @@ def invitation_send(*, by, member: User, new_account: bool = False, base_url: st
     if not member.is_active or not member.email:
         raise WrongState(_("Akun ini tidak aktif atau belum memiliki surel."))
     base = getattr(settings, "PORTAL_BASE_URL", "") or base_url
+    with acting_as(by):
+        # Not a change of data, but part of the account's story: the trail
+        # shows who invited the person, when (no link or token is kept).
+        LogEntry.objects.log_create(
+            member,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            changes={},
+            additional_data={"invitation": "new_account" if new_account else "resend"},
+        )
     pk = member.pk
     transaction.on_commit(lambda: invitation_email_send.delay(pk, base, new_account))
 

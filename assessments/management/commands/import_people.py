@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from assessments.access import can_manage_instansi
 from assessments.models import Instansi, User
 from assessments.people.importing import PeopleFileError, people_import, people_read_path
 
@@ -33,6 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args, instansi, user, no_invitations, file, **options):
         target = self._instansi(instansi)
         actor = self._user(user)
+        if actor is not None and not can_manage_instansi(actor, target):
+            raise CommandError(
+                _("Pengguna %(username)r bukan administrator %(instansi)s.")
+                % {"username": actor.username, "instansi": target.code},
+                returncode=2,
+            )
         base_url = getattr(settings, "PORTAL_BASE_URL", "")
         if not no_invitations and not base_url:
             raise CommandError(
