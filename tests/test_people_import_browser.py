@@ -5,13 +5,15 @@ invitation works once. The same sheet from the command line changes nothing."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
-from assessments.models import OPD, Membership, Role, User
+from assessments.models import OPD, EvaluationPeriod, Membership, Role, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,6 +94,29 @@ def test_demo_officers_imported_in_the_browser_and_invited(page, screenshot, dem
     with override_settings(PORTAL_BASE_URL="http://testserver"):
         call_command("import_people", str(path), instansi="kaltim", user="admin", stdout=out)
     assert "0 akun baru" in out.getvalue() and len(mail.outbox) == opd_count
+
+    # The person's page tells the story; a transfer is made there too.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    budi = User.objects.get(email="petugas0@impor.kaltimprov.go.id")
+    # As if the sheet had been imported last year: this year Budi moves.
+    Membership.objects.filter(user=budi).update(
+        started_on=timezone.localdate() - timedelta(days=365)
+    )
+    page.goto(f"/manage/kaltim/pengguna/{budi.pk}/")
+    trail = page.locator("#audit-trail").locator("..").inner_text()
+    assert "Peran diberikan" in trail and "Undangan dikirim" in trail and "Admin" in trail
+    page.get_by_text("Pindahkan ke OPD lain").click()
+    page.get_by_label("Pindah ke OPD").select_option(label="Bappeda")
+    page.get_by_role("button", name="Pindahkan", exact=True).click()
+    page.wait_for_load_state()
+    assert "Dipindahkan ke Bappeda" in page.get_by_role("status").inner_text()
+    screenshot("people-user-detail")
+    period = EvaluationPeriod.objects.filter(
+        instansi__code="kaltim", state="open", fill_opens_at__lte=timezone.now()
+    ).latest("year")
+    page.goto(f"/manage/kaltim/periode/{period.year}/pemegang-peran/")
+    assert page.get_by_role("cell", name=budi.first_name).count() == 2  # before and after
+    screenshot("people-period-roster")
 
     # An invitation works once.
     page.context.clear_cookies()

@@ -188,7 +188,7 @@ class OfficerMoveForm(StyledMixin, forms.Form):
     date (the old role ends the day before)."""
 
     from_role = forms.ModelChoiceField(
-        label=gettext_lazy("Dari OPD"), queryset=Membership.objects.none()
+        label=gettext_lazy("Dari OPD"), queryset=Membership.objects.none(), empty_label=None
     )
     to_opd = forms.ModelChoiceField(
         label=gettext_lazy("Pindah ke OPD"), queryset=OPD.objects.none()

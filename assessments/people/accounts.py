@@ -18,6 +18,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.access import can_manage_account, can_manage_instansi
@@ -229,7 +230,13 @@ def officer_move(*, by, membership: Membership, to_opd: OPD, on: date) -> Member
     if on > timezone.localdate():
         raise Invalid(_("Tanggal pindah tidak boleh di masa depan."))
     if locked.started_on is not None and on <= locked.started_on:
-        raise Invalid(_("Tanggal pindah harus sesudah tanggal mulai peran yang lama."))
+        raise Invalid(
+            _(
+                "Tanggal pindah harus sesudah tanggal mulai peran yang lama (%(date)s). "
+                "Peran yang keliru dicabut saja, lalu tambahkan peran yang benar."
+            )
+            % {"date": date_format(locked.started_on)}
+        )
     with acting_as(by):
         locked.ended_on = on - timedelta(days=1)
         locked.save(update_fields=["ended_on"])
