@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "auditlog",
     "indicators",
     "assessments",
     "reports",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spbe_portal.middleware.DomainErrorMiddleware",
 ]
@@ -142,6 +144,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Administrative changes are audited (django-auditlog): who changed which
+# account, role, organisation or period, when, and each field from what to
+# what. Answers keep their own event thread (AnswerEvent) instead.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "assessments.user", "exclude_fields": ["password", "last_login"]},
+    "assessments.membership",
+    "assessments.instansi",
+    "assessments.opd",
+    {
+        "model": "assessments.evaluationperiod",
+        "include_fields": [
+            "state",
+            "fill_opens_at",
+            "fill_closes_at",
+            "review_closes_at",
+            "target_index",
+        ],
+    },
+)
 
 # --- Internationalisation: Bahasa Indonesia first ---------------------------
 LANGUAGE_CODE = "id"

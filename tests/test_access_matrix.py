@@ -338,6 +338,10 @@ ROUTES: dict[str, Route] = {
     "manage:children": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:user_list": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:user_create": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
+    "manage:people_import": Route(
+        ADMIN_ONLY, row(everyone="H", administrator="B"), kwargs=manage_kwargs
+    ),
+    "manage:people_import_template": Route(ADMIN_ONLY, GET_ONLY, kwargs=manage_kwargs),
     "manage:user_detail": Route(
         ADMIN_ONLY, ADMIN_ONLY, kwargs=lambda w: manage_kwargs(w, pk=w.people["officer"].pk)
     ),
@@ -362,6 +366,12 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: manage_kwargs(
             w, pk=w.people["officer"].pk, membership_pk=w.officer_membership.pk
         ),
+    ),
+    "manage:officer_move": Route(
+        POST_ONLY, ADMIN_ONLY, kwargs=lambda w: manage_kwargs(w, pk=w.people["officer"].pk)
+    ),
+    "manage:period_roster": Route(
+        ADMIN_ONLY, GET_ONLY, kwargs=lambda w: manage_kwargs(w, year=w.period.year)
     ),
     "manage:period_list": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
     "manage:period_create": Route(ADMIN_ONLY, ADMIN_ONLY, kwargs=manage_kwargs),
@@ -609,6 +619,7 @@ INT_ID_ROUTES = {
     "manage:user_password_email",
     "manage:membership_add",
     "manage:membership_remove",
+    "manage:officer_move",
 }
 
 
@@ -688,6 +699,7 @@ def test_lists_show_nothing_of_other_opds_instansi_or_people(world):
 NOT_PAGES = {
     "assessments:evidence_download",
     "reports:report_download",
+    "manage:people_import_template",
     "healthz",
     "readyz",
     "metrics",
