@@ -24,7 +24,7 @@ from assessments.models import (
     Instansi,
     PeriodState,
 )
-from assessments.people.audit import acting_as
+from assessments.people.audit import acting_as, note_latest
 from indicators import scoring
 from indicators.bases import LEVEL_FIELD
 from indicators.models import FrameworkVersion
@@ -38,6 +38,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     PeriodState.IN_REVIEW: (PeriodState.CLOSED,),
     PeriodState.CLOSED: (PeriodState.PUBLISHED,),
     PeriodState.PUBLISHED: (),
+}
+# One step back, with a reason: a period moved on by mistake can be undone.
+BACK = {
+    PeriodState.OPEN: PeriodState.DRAFT,
+    PeriodState.IN_REVIEW: PeriodState.OPEN,
+    PeriodState.CLOSED: PeriodState.IN_REVIEW,
+    PeriodState.PUBLISHED: PeriodState.CLOSED,
 }
 WINDOWS_EDITABLE = (PeriodState.DRAFT, PeriodState.OPEN)
 ASSIGNMENTS_EDITABLE = (PeriodState.DRAFT, PeriodState.OPEN)
@@ -249,6 +256,31 @@ def period_transition(*, period: EvaluationPeriod, user, to_state: str) -> Evalu
     with acting_as(user):
         locked.save(update_fields=["state"])
     period.state = to_state
+    return locked
+
+
+@transaction.atomic
+def period_step_back(*, period: EvaluationPeriod, user, reason: str) -> EvaluationPeriod:
+    """Move the period one step back (e.g. "Dalam penilaian" back to open),
+    with a required reason kept in the period's audit trail beside the
+    change itself. Answers are left as they are."""
+    locked = (
+        EvaluationPeriod.objects.select_for_update().select_related("instansi").get(pk=period.pk)
+    )
+    _require(user, locked.instansi)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan memundurkan status periode."))
+    if len(reason) > 1000:
+        raise ValidationError(_("Alasan maksimum 1.000 karakter."))
+    target = BACK.get(locked.state)
+    if target is None:
+        raise ValidationError(_("Periode berstatus draf tidak dapat dimundurkan."))
+    locked.state = target
+    with acting_as(user):
+        locked.save(update_fields=["state"])
+    note_latest(locked, reason=reason)
+    period.state = target
     return locked
 
 

@@ -386,6 +386,11 @@ ROUTES: dict[str, Route] = {
         ADMIN_ONLY,
         kwargs=lambda w: manage_kwargs(w, year=w.period.year),
     ),
+    "manage:period_step_back": Route(
+        POST_ONLY,
+        ADMIN_ONLY,
+        kwargs=lambda w: manage_kwargs(w, year=w.period.year),
+    ),
     "manage:period_delete": Route(
         POST_ONLY, ADMIN_ONLY, kwargs=lambda w: manage_kwargs(w, year=w.period.year)
     ),
