@@ -103,6 +103,16 @@ urlpatterns += [
         api_evidence.EvidenceLinkDetail.as_view(),
         name="evidence-link-detail",
     ),
+    path(
+        "evidence/<uuid:public_id>/criteria/",
+        api_evidence.EvidenceCriteria.as_view(),
+        name="evidence-criteria",
+    ),
+    path(
+        "evidence-links/<uuid:public_id>/criteria/",
+        api_evidence.EvidenceLinkCriteria.as_view(),
+        name="evidence-link-criteria",
+    ),
 ]
 
 # Results and reports.

@@ -230,6 +230,19 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("evidence-download", "get"): Route(
         lambda w: reverse("api:evidence-download", args=[w.evidence.public_id])
     ),
+    # Tagging with the guideline's evidence criteria: as adding evidence.
+    ("evidence-criteria", "put"): Route(
+        lambda w: reverse("api:evidence-criteria", args=[w.evidence.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+        body=lambda w: {"criteria": []},
+    ),
+    ("evidence-link-criteria", "put"): Route(
+        lambda w: reverse("api:evidence-link-criteria", args=[w.link.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+        body=lambda w: {"criteria": []},
+    ),
     ("snapshot-list", "get"): Route(
         lambda w: reverse("api:snapshot-list"),
         ok=WIDE,
