@@ -284,6 +284,15 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"public_id": w.item_draft.public_id, "item_id": w.item_draft.item.pk},
         data=lambda w: {"files": SimpleUploadedFile("sk.pdf", PDF, "application/pdf")},
     ),
+    "items:evidence_upload_chosen": Route(
+        POST_ONLY,
+        OWNER_ACTS,
+        kwargs=lambda w: {"public_id": w.item_draft.public_id},
+        data=lambda w: {
+            "item": w.item_draft.item.pk,
+            "files": SimpleUploadedFile("sk.pdf", PDF, "application/pdf"),
+        },
+    ),
     "items:accept": Route(
         POST_ONLY,
         REVIEWER_ACTS,

@@ -116,14 +116,17 @@ def guideline(answer: Answer, *, level: int | None, level_names: dict | None = N
     """Every level of the answer's indicator with its criterion, fulfilment
     criteria and evidence criteria; `level` (the officer's choice) is open
     and its evidence criteria are the checklist, each with the live files and
-    links tagged with it. A fixed number of queries (eight), whatever the
-    number of levels, items or evidence."""
+    links tagged with it. A fixed number of queries (at most eight), whatever
+    the number of levels, items or evidence; two without a guideline."""
     names = level_names or {}
     criteria = list(
         LevelCriterion.objects.filter(indicator_id=answer.indicator_id)
         .prefetch_related("evidence_criteria")
         .order_by("level")
     )
+    if not any(c.fulfilment or c.evidence_criteria.all() for c in criteria):
+        # No guideline for this framework (spbe-2020, Pemdi): nothing to show.
+        return Guideline(levels=[], chosen=None, evidence=[])
     files = list(
         EvidenceFile.objects.filter(answer=answer, withdrawn_at__isnull=True)
         .prefetch_related("criteria__criterion")
