@@ -268,3 +268,29 @@ def test_api_refuses_foreign_keys_and_outsiders(guide):
     response = api_client(guide.officer).put(url, {"criteria": "1.4.1"}, format="json")
     assert response.status_code == 400
     assert keys_of(guide.evidence) == []
+
+
+def test_the_panels_cost_the_same_queries_however_much_is_tagged(client, guide):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    officer_url = reverse("assessments:answer_detail", args=[guide.answer.public_id])
+    Answer.objects.filter(pk=guide.answer.pk).update(state=AnswerState.SUBMITTED)
+    review_url = reverse("review:detail", args=[guide.answer.public_id])
+    guide.evidence.criteria.set(EvidenceCriterion.objects.filter(key="1.4.1"))
+    guide.link.criteria.set(EvidenceCriterion.objects.filter(key="1.4.2"))
+    before = count(guide.officer, officer_url), count(guide.reviewer, review_url)
+    items = EvidenceCriterion.objects.filter(criterion__indicator__code="1")
+    for i in range(8):
+        link = EvidenceLink.objects.create(
+            answer=guide.answer, url=f"https://contoh.go.id/{i}", added_by=guide.officer
+        )
+        link.criteria.set(items)
+    after = count(guide.officer, officer_url), count(guide.reviewer, review_url)
+    assert after == before

@@ -74,6 +74,15 @@ def test_officer_tags_evidence_to_the_checklist_and_the_reviewer_sees_it(page, s
     page.focus("#guideline-level-5 summary")
     page.keyboard.press("Enter")
     assert page.locator("#guideline-level-5").get_attribute("open") is not None
+    # Choosing another level opens its guideline; the checklist waits for a save.
+    page.focus("#level-3")
+    page.keyboard.press("Space")
+    assert page.locator("#guideline-level-3").get_attribute("open") is not None
+    assert page.locator("#guideline-level-4").get_attribute("open") is None
+    assert page.locator("#guideline-unsaved").is_visible()
+    page.check("#level-4")
+    assert page.locator("#guideline-level-4").get_attribute("open") is not None
+    assert not page.locator("#guideline-unsaved").is_visible()
 
     # --- a real PDF, then tagged with items 1 and 2 of level 4
     page.set_input_files(
