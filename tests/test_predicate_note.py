@@ -67,3 +67,30 @@ def test_dashboard_and_planner_show_the_note_for_pemdi_only(client, pemdi_period
         assert LABEL in pemdi.text and note in pemdi.text, name
         spbe = client.get(reverse(name, kwargs={"instansi": "kaltim", "year": 2024}))
         assert spbe.status_code == 200 and LABEL not in spbe.text, name
+
+
+def test_excel_summary_names_the_reading_for_pemdi_only(pemdi_period, kaltim2024):
+    import openpyxl
+
+    from reports.rendering.excel import render_xlsx
+
+    def summary(period):
+        content = render_xlsx(report_data(period=period, basis="final"))
+        sheet = openpyxl.load_workbook(io.BytesIO(content))["Ringkasan"]
+        return {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+
+    assert summary(pemdi_period)[LABEL] == pemdi_period.framework.predicate_note
+    assert LABEL not in summary(kaltim2024.period)
+
+
+def test_the_framework_api_carries_the_reading(pemdi_period, kaltim2024):
+    from rest_framework.test import APIClient
+
+    from assessments.api.auth import api_token_create
+
+    user = role_in(kaltim2024.instansi, Role.LEADERSHIP)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user, name='uji')[1]}")
+    body = client.get(reverse("api:framework-detail", args=["pemdi-2026"])).json()
+    assert body["predicate_note"] == pemdi_period.framework.predicate_note
+    assert {band["lower_inclusive"] for band in body["bands"]} == {True}
