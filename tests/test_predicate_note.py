@@ -94,3 +94,21 @@ def test_the_framework_api_carries_the_reading(pemdi_period, kaltim2024):
     body = client.get(reverse("api:framework-detail", args=["pemdi-2026"])).json()
     assert body["predicate_note"] == pemdi_period.framework.predicate_note
     assert {band["lower_inclusive"] for band in body["bands"]} == {True}
+
+
+def test_home_names_the_reading_beside_the_latest_pemdi_index(client, pemdi_period, kaltim2024):
+    from reports.snapshots import snapshot_compute
+
+    client.force_login(role_in(kaltim2024.instansi, Role.LEADERSHIP))
+    assert LABEL not in client.get(reverse("home")).text
+    snapshot_compute(period_id=pemdi_period.pk, basis="final")
+    html = client.get(reverse("home")).text
+    assert LABEL in html and pemdi_period.framework.predicate_note[:60] in html
+
+
+def test_the_period_pages_of_administrators_name_it_too(client, pemdi_period, kaltim2024):
+    client.force_login(role_in(kaltim2024.instansi, Role.ADMINISTRATOR))
+    html = client.get(reverse("manage:period_detail", args=["kaltim", 2026])).text
+    assert LABEL in html
+    html = client.get(reverse("manage:period_detail", args=["kaltim", 2024])).text
+    assert LABEL not in html
