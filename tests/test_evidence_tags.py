@@ -163,7 +163,7 @@ def test_tags_of_another_level_stay_when_the_officer_changes_level(client, guide
     assert keys_of(guide.evidence) == ["1.3.1", "1.4.1"]
 
 
-@pytest.mark.parametrize("keys", [["9.9.9"], ["2.1.1"]])
+@pytest.mark.parametrize("keys", [["9.9.9"], ["2.1.1"], ["1.4.1\x00"], ["1.4.1", "x" * 300]])
 def test_unknown_keys_and_keys_of_another_indicator_are_refused(client, guide, keys):
     client.force_login(guide.officer)
     response = tag(client, guide.evidence, keys)

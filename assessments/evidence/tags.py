@@ -10,6 +10,7 @@ still change (as for adding evidence)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -23,18 +24,22 @@ from assessments.models import Answer, EvidenceFile, EvidenceLink
 from indicators.models import EvidenceCriterion, LevelCriterion
 from spbe_portal.errors import Invalid, NotAllowed
 
+KEY_SHAPE = re.compile(r"[0-9A-Za-z_.-]{1,50}")
+
 
 def _criteria_of(answer: Answer, keys) -> list[EvidenceCriterion]:
     """The named evidence criteria, each of the answer's own indicator."""
     keys = {str(k).strip() for k in keys or () if str(k).strip()}
+    # Only key-shaped values reach the database (a NUL byte would not even parse).
+    asked = {k for k in keys if KEY_SHAPE.fullmatch(k)}
     found = list(
-        EvidenceCriterion.objects.filter(criterion__indicator_id=answer.indicator_id, key__in=keys)
+        EvidenceCriterion.objects.filter(criterion__indicator_id=answer.indicator_id, key__in=asked)
     )
     unknown = keys - {c.key for c in found}
     if unknown:
         raise Invalid(
             _("Kriteria bukti dukung tidak dikenal untuk indikator ini: %(keys)s.")
-            % {"keys": ", ".join(sorted(unknown))}
+            % {"keys": ", ".join(sorted(k[:50] for k in unknown)[:10])}
         )
     return found
 
