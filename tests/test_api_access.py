@@ -150,6 +150,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("answer-events", "get"): Route(
         lambda w: reverse("api:answer-events", args=[w.draft.public_id])
     ),
+    ("answer-checklist", "get"): Route(
+        lambda w: reverse("api:answer-checklist", args=[w.draft.public_id])
+    ),
     ("answer-submit-all", "post"): Route(
         lambda w: reverse("api:answer-submit-all"),
         ok=("officer",),

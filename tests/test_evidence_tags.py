@@ -294,3 +294,23 @@ def test_the_panels_cost_the_same_queries_however_much_is_tagged(client, guide):
         link.criteria.set(items)
     after = count(guide.officer, officer_url), count(guide.reviewer, review_url)
     assert after == before
+
+
+def test_api_checklist_shows_the_reviewer_the_mapping(guide):
+    guide.evidence.criteria.set(
+        EvidenceCriterion.objects.filter(key__in=["1.4.1", "1.4.2"], criterion__indicator__code="1")
+    )
+    url = reverse("api:answer-checklist", args=[guide.answer.public_id])
+    body = api_client(guide.reviewer).get(url).json()
+    assert (body["framework"], body["level"]) == ("spbe-2024", 4)
+    assert [(i["key"], i["covered"]) for i in body["items"]] == [
+        ("1.4.1", True), ("1.4.2", True), ("1.4.3", False), ("1.4.4", False)
+    ]  # fmt: skip
+    assert body["items"][0]["evidence"] == [str(guide.evidence.public_id)]
+    assert {(e["kind"], e["name"]): e["criteria"] for e in body["evidence"]} == {
+        ("file", "pergub-arsitektur.pdf"): ["1.4.1", "1.4.2"],
+        ("link", "https://jdih.example.go.id/pergub"): [],
+    }
+    assert api_client(guide.officer).get(url).status_code == 200
+    assert api_client(guide.outsider).get(url).status_code == 404
+    assert api_client(guide.foreign).get(url).status_code == 404

@@ -259,3 +259,29 @@ class SubmitAllResponse(serializers.Serializer):
     submitted = serializers.ListField(child=serializers.UUIDField())
     not_ready = serializers.ListField(child=serializers.UUIDField())
     failed = SubmitAllFailure(many=True)
+
+
+# --- the guideline's checklist of an answer (assessments.evidence.tags) --------------
+
+
+class ChecklistEvidenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["file", "link"])
+    id = serializers.UUIDField()
+    name = serializers.CharField(help_text="The file's name or the link's address.")
+    criteria = serializers.ListField(child=serializers.CharField())
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    covered = serializers.BooleanField()
+    evidence = serializers.ListField(child=serializers.UUIDField())
+
+
+class ChecklistSerializer(serializers.Serializer):
+    answer = serializers.UUIDField()
+    framework = serializers.CharField()
+    level = serializers.IntegerField(allow_null=True)
+    items = ChecklistItemSerializer(many=True)
+    evidence = ChecklistEvidenceSerializer(many=True)
