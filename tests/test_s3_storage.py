@@ -20,6 +20,7 @@ from reports.jobs import report_job_request
 from reports.models import JobState, ReportJob
 from tests.conftest import wait_until
 from tests.factories import role_in
+from tests.pdf_samples import MINIMAL_PDF
 
 # The same tests, collected again in this module, where `evidence_storage`
 # below is the bucket instead of a directory.
@@ -98,7 +99,7 @@ def anonymous_get(server, key) -> int:
 
 def test_evidence_objects_are_private_under_random_keys(client, world):
     client.force_login(world.officer)
-    assert upload(client, world.answer, ("Pergub 4 2023.pdf", b"%PDF-1.4\n%%EOF\n")).status_code
+    assert upload(client, world.answer, ("Pergub 4 2023.pdf", MINIMAL_PDF)).status_code
     evidence = EvidenceFile.objects.get()
     [stored] = world.storage.rglob("*")
 
@@ -110,7 +111,7 @@ def test_evidence_objects_are_private_under_random_keys(client, world):
     url = reverse("assessments:evidence_download", kwargs={"public_id": evidence.public_id})
     response = client.get(url)
     assert response.status_code == 200 and not response.has_header("Location")
-    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
 
 
 def pdf_text(content: bytes) -> str:
