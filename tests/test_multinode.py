@@ -25,13 +25,14 @@ from assessments.models import EvidenceFile, Role
 from reports.models import JobState, ReportJob
 from tests.conftest import other_process_database_url, start_celery_worker, stop_process, wait_until
 from tests.factories import PASSWORD, role_in
+from tests.pdf_samples import MINIMAL_PDF
 from tests.s3server import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parent.parent
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 METRICS_TOKEN = secrets.token_urlsafe(16)
 
 HAPROXY_CONFIG = """
