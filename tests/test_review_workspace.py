@@ -362,7 +362,10 @@ def test_bulk_accept_validates_every_selected_answer(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         url("accept-bulk"),
-        {"selected": [f"{a.public_id}:{a.version}" for a in (world.answer, second)]},
+        {
+            "selected": [f"{a.public_id}:{a.version}" for a in (world.answer, second)],
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 302
     for answer, level in ((world.answer, 3), (second, 5)):
@@ -380,7 +383,10 @@ def test_bulk_accept_is_all_or_nothing(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         url("accept-bulk"),
-        {"selected": [f"{a.public_id}:{a.version}" for a in (world.answer, draft)]},
+        {
+            "selected": [f"{a.public_id}:{a.version}" for a in (world.answer, draft)],
+            "confirmed": "1",
+        },
         follow=True,
     )
     assert "Tidak ada jawaban yang diterima" in response.content.decode()
@@ -391,7 +397,7 @@ def test_bulk_accept_is_all_or_nothing(client, world):
 
 def test_bulk_accept_with_a_stale_version_changes_nothing(client, world):
     client.force_login(world.reviewer)
-    client.post(url("accept-bulk"), {"selected": [f"{world.answer.public_id}:7"]})
+    client.post(url("accept-bulk"), {"selected": [f"{world.answer.public_id}:7"], "confirmed": "1"})
     world.answer.refresh_from_db()
     assert world.answer.state == AnswerState.SUBMITTED
 
@@ -401,7 +407,7 @@ def test_bulk_accept_of_another_instansis_answer_is_404(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         url("accept-bulk"),
-        {"selected": [f"{a.public_id}:1" for a in (world.answer, foreign)]},
+        {"selected": [f"{a.public_id}:1" for a in (world.answer, foreign)], "confirmed": "1"},
     )
     assert response.status_code == 404
     world.answer.refresh_from_db()
