@@ -248,8 +248,9 @@ ROUTES: dict[str, Route] = {
         POST_ONLY, row(everyone="H", officer="O"), kwargs=lambda w: {"pk": w.notification.pk}
     ),
     # --- the internal assessor's workspace
+    # Administrators read the queue: they reopen validated answers from it.
     "review:queue": Route(
-        row(everyone="F", reviewer="O", foreign="H"),
+        row(everyone="F", reviewer="O", administrator="O", foreign="H"),
         GET_ONLY,
         query=lambda w: {"period": w.period.pk},
     ),

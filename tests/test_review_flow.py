@@ -192,9 +192,25 @@ def test_an_administrator_reads_but_does_not_decide(client, world):
     assert "Hanya asesor internal yang dapat memutuskan jawaban ini." in page
     assert action("accept", waiting) not in page
     assert client.post(action("accept", waiting), {"version": 1}).status_code == 403
-    assert client.get(queue()).status_code == 403
     waiting.refresh_from_db()
     assert waiting.state == AnswerState.SUBMITTED
+
+
+def test_an_administrator_reaches_reopen_from_the_queue(client, world):
+    done = validated(world.period, world.opd)
+    waiting = submitted(world.period, world.opd)
+    client.force_login(world.administrator)
+    assert reverse("review:queue") in client.get(reverse("home")).content.decode()
+    response = client.get(queue(state="validated"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert detail(done) in body
+    assert 'id="queue-readonly"' in body
+    # No bulk decisions for a reader.
+    assert 'name="selected"' not in body and reverse("review:return-bulk") not in body
+    assert str(waiting.public_id) in client.get(queue()).content.decode()
+    page = client.get(detail(done)).content.decode()
+    assert action("reopen", done) in page
 
 
 # --- bulk decisions: confirmed first -----------------------------------------------

@@ -52,6 +52,7 @@ def round_of_ten(settings, tmp_path):
     period = EvaluationPeriodFactory(instansi=instansi, year=2025)
     opds = [OPDFactory(instansi=instansi, short_name=name) for name in ("Diskominfo", "Bappeda")]
     reviewer = role_in(instansi, Role.REVIEWER, user__username="asesor")
+    officers = [officer_of(opd) for opd in opds]
     answers = []
     for i in range(ANSWERS):
         opd = opds[i % 2]
@@ -70,7 +71,7 @@ def round_of_ten(settings, tmp_path):
             content_type="application/pdf",
             size=len(PDF),
             sha256=f"{i:064x}",
-            uploaded_by=officer_of(opd),
+            uploaded_by=officers[i % 2],
         )
         evidence.file.save("x", ContentFile(PDF), save=False)
         evidence.save()
@@ -163,3 +164,67 @@ def _in_view(page, locator) -> bool:
     box = locator.bounding_box()
     viewport = page.viewport_size
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+
+
+def _sign_in(page, username):
+    page.goto(reverse("login"))
+    page.get_by_label("Nama pengguna atau e-mail").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_bulk_return_is_confirmed_and_an_administrator_reopens(page, screenshot, round_of_ten):
+    from assessments.models import Notification, NotificationKind, ReturnReason
+
+    period, _reviewer, answers = round_of_ten
+    _sign_in(page, "asesor")
+    page.get_by_role("link", name="Verifikasi").click()
+    page.wait_for_load_state()
+    for answer in answers[:3]:
+        page.locator(f"input[name=selected][value^='{answer.public_id}:']").check()
+    page.get_by_label("Alasan pengembalian").select_option(ReturnReason.EVIDENCE_MISSING)
+    page.get_by_label("Catatan untuk OPD").fill("Lampirkan SK yang sudah ditandatangani.")
+    page.get_by_role("button", name="Kembalikan yang dipilih ke OPD").click()
+    page.wait_for_load_state()
+    assert "3 jawaban akan dikembalikan" in page.locator("#bulk-summary").inner_text()
+    screenshot("review-flow-bulk-return-confirm")
+    assert Answer.objects.filter(state=AnswerState.RETURNED).count() == 0
+    page.get_by_role("button", name="Ya, kembalikan 3 jawaban").click()
+    page.wait_for_load_state()
+    assert "3 jawaban dikembalikan" in page.get_by_role("status").inner_text()
+    returned = Answer.objects.filter(state=AnswerState.RETURNED)
+    assert {a.pk for a in returned} == {a.pk for a in answers[:3]}
+    # Answers 1 and 3 belong to Diskominfo, 2 to Bappeda: one notice per OPD.
+    notices = Notification.objects.filter(kind=NotificationKind.ANSWER_RETURNED)
+    assert sorted(notices.values_list("recipient__username", flat=True)) == sorted(
+        {a.evidence_files.get().uploaded_by.username for a in answers[:3]}
+    )
+
+    # Accept one, then an administrator reopens it from the queue.
+    target = answers[3]
+    page.goto(reverse("review:detail", kwargs={"public_id": target.public_id}))
+    with page.expect_navigation():
+        page.locator("form[aria-labelledby=accept-title] button").click()
+    assert Answer.objects.get(pk=target.pk).state == AnswerState.VALIDATED
+    page.context.clear_cookies()
+
+    admin = role_in(period.instansi, Role.ADMINISTRATOR, user__username="admin-prov")
+    assert admin.username == "admin-prov"
+    _sign_in(page, "admin-prov")
+    page.get_by_role("link", name="Verifikasi").click()
+    page.get_by_label("Status").select_option(AnswerState.VALIDATED)
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_load_state()
+    page.locator(f"a[href^='/verifikasi/{target.public_id}/']").click()
+    page.wait_for_load_state()
+    page.get_by_label("Alasan membuka kembali").fill("Bukti baru dari OPD setelah rapat.")
+    screenshot("review-flow-reopen")
+    page.get_by_role("button", name="Buka kembali").click()
+    page.wait_for_load_state()
+    assert "dibuka kembali" in page.get_by_role("status").inner_text()
+    reopened = Answer.objects.get(pk=target.pk)
+    assert (reopened.state, reopened.validated_level) == (AnswerState.SUBMITTED, None)
+    event = AnswerEvent.objects.get(answer=target, kind=EventKind.REOPENED)
+    assert (event.actor, event.comment) == (admin, "Bukti baru dari OPD setelah rapat.")
+    assert "Bukti baru dari OPD setelah rapat." in page.locator("#thread-title + ol").inner_text()

@@ -560,14 +560,21 @@ def test_reviewer_returns_one_answer_and_bulk_accepts_the_rest_in_a_browser(
     assert page.locator("iframe.evidence-preview").get_attribute("src").endswith("?inline=1")
     screenshot("review-detail")
 
+    page.locator("summary", has_text="Kembalikan untuk perbaikan").click()
     page.get_by_label("Alasan pengembalian").select_option(ReturnReason.EVIDENCE_WRONG)
     page.get_by_label("Catatan untuk OPD").fill("SK belum ditandatangani.")
     page.get_by_role("button", name="Kembalikan ke OPD").click()
     page.wait_for_load_state()
+    # On to the next waiting answer, with the return confirmed there.
     assert "dikembalikan ke OPD" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Kembali ke antrean").click()
+    page.wait_for_load_state()
 
     page.get_by_label("Pilih semua jawaban diajukan di halaman ini").check()
     page.get_by_role("button", name="Terima yang dipilih pada tingkat usulannya").click()
+    page.wait_for_load_state()
+    assert "2 jawaban akan divalidasi" in page.locator("#bulk-summary").inner_text()
+    page.get_by_role("button", name="Ya, terima 2 jawaban").click()
     page.wait_for_load_state()
     assert "2 jawaban diterima" in page.get_by_role("status").inner_text()
     screenshot("review-queue-after-bulk")

@@ -54,7 +54,7 @@ def _default_period(user, periods) -> EvaluationPeriod | None:
     not hide the work left in the previous one."""
     periods = list(periods)
     waiting = set(
-        access.reviewable_answers(user)
+        access.review_queue_answers(user)
         .filter(state=AnswerState.SUBMITTED, period__in=[p.pk for p in periods])
         .values_list("period_id", flat=True)
         .distinct()
@@ -87,9 +87,9 @@ def _ordering(sort: str) -> list:
 
 
 def queue_answers(user, period: EvaluationPeriod, filters: dict) -> QuerySet[Answer]:
-    """The period's answers the user reviews, filtered, searched and sorted as
-    the queue lists them; the state filter is left to the caller."""
-    answers = access.reviewable_answers(user).filter(period=period)
+    """The period's answers in the user's queue, filtered, searched and sorted
+    as the queue lists them; the state filter is left to the caller."""
+    answers = access.review_queue_answers(user).filter(period=period)
     if filters.get("opd"):
         answers = answers.filter(opd=filters["opd"])
     if filters.get("domain"):
@@ -111,7 +111,7 @@ def filters_from(user, period: EvaluationPeriod, query: QueryDict) -> dict:
     """The queue's filters as a queue address carries them, for `period`."""
     data = query.copy()
     data["period"] = str(period.pk)
-    form = ReviewFilterForm(data, periods=access.reviewable_periods(user), period=period)
+    form = ReviewFilterForm(data, periods=access.review_queue_periods(user), period=period)
     form.is_valid()
     # A value from elsewhere is dropped, not applied: the queue shows the error.
     return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
@@ -139,8 +139,9 @@ def next_waiting(user, answer: Answer, next_url: str) -> Answer | None:
 @login_required
 @require_GET
 def review_queue(request):
-    require_reviewer(request.user)
-    periods = access.reviewable_periods(request.user).order_by("-year", "instansi__name")
+    if not access.reads_review_queue(request.user):
+        raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
+    periods = access.review_queue_periods(request.user).order_by("-year", "instansi__name")
     if request.GET.get("period"):
         period = access.get_visible_or_404(periods, pk=request.GET["period"])
     else:
@@ -174,12 +175,13 @@ def review_queue(request):
             answers = answers.filter(state=state)
         page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
         state_counts = dict(
-            access.reviewable_answers(request.user)
+            access.review_queue_answers(request.user)
             .filter(period=period)
             .values_list("state")
             .annotate(n=Count("pk"))
             .order_by()
         )
+    reviews = period is not None and access.can_review(request.user, period)
     return render(
         request,
         "assessments/review_queue.html",
@@ -189,7 +191,9 @@ def review_queue(request):
             "page": page,
             **_sorting(request, filters.get("sort") or DEFAULT_SORT),
             "here": request.get_full_path(),
-            "can_decide": period is not None and period.accepts_reviews(),
+            # Administrators read the queue (to reopen answers) but do not decide.
+            "reviews": reviews,
+            "can_decide": reviews and period.accepts_reviews(),
             # Item mode: each answer's level comes from its items, never in bulk.
             "item_mode": period is not None and items.uses_items(period.framework),
             "return_form": BulkReturnForm(auto_id="bulk_%s"),
@@ -227,7 +231,7 @@ def _parse_selection(values):
     return selected
 
 
-def _selected_answers(request, back):
+def _selected_answers(request):
     """The selected answers at the versions the reviewer saw, or a redirect
     back with the reason; 404 when one is not the reviewer's to see."""
     selected = _parse_selection(request.POST.getlist("selected"))
@@ -266,7 +270,7 @@ def review_accept_bulk(request):
         # A confirmation page's address, entered again: back to the queue.
         return redirect("review:queue")
     back = safe_next(request, request.POST.get("next"))
-    answers = _selected_answers(request, back)
+    answers = _selected_answers(request)
     if answers is None:
         return redirect(back)
     if request.POST.get("confirmed") != "1":
@@ -291,7 +295,7 @@ def review_return_bulk(request):
     if request.method == "GET":
         return redirect("review:queue")
     back = safe_next(request, request.POST.get("next"))
-    answers = _selected_answers(request, back)
+    answers = _selected_answers(request)
     if answers is None:
         return redirect(back)
     form = BulkReturnForm(request.POST, auto_id="bulk_%s")
