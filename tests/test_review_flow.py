@@ -292,6 +292,33 @@ def test_bulk_return_sends_every_answer_back_and_tells_each_opd_once(
         assert answer.indicator.code in mine_note.message
 
 
+def test_bulk_return_is_one_operation_heard_once(world, django_capture_on_commit_callbacks):
+    from assessments import review
+    from assessments.signals import answers_changed
+
+    answers = [submitted(world.period, opd) for opd in (world.opd, world.opd, world.other_opd)]
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    answers_changed.connect(listener, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            review.answers_return_bulk(
+                answers=answers,
+                user=world.reviewer,
+                reason=ReturnReason.EVIDENCE_WRONG,
+                comment="Salah berkas.",
+            )
+    finally:
+        answers_changed.disconnect(listener)
+    assert len(heard) == 1
+    assert heard[0]["answer_ids"] == {a.pk for a in answers}
+    assert heard[0]["action"] == "return"
+    assert AnswerEvent.objects.filter(kind=EventKind.RETURNED).count() == 3
+
+
 def test_bulk_return_is_all_or_nothing(client, world):
     waiting = submitted(world.period, world.opd)
     done = validated(world.period, world.opd)
