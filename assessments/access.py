@@ -171,6 +171,30 @@ def is_reviewer(user) -> bool:
     return scope.is_superuser or bool(scope.instansi_ids(Role.REVIEWER))
 
 
+# The review queue is read by reviewers, who decide there, and by
+# administrators, who reopen validated answers from it.
+QUEUE_READERS = (Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+def review_queue_periods(user) -> QuerySet[EvaluationPeriod]:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return EvaluationPeriod.objects.all()
+    return EvaluationPeriod.objects.filter(instansi_id__in=scope.instansi_ids(*QUEUE_READERS))
+
+
+def review_queue_answers(user) -> QuerySet[Answer]:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Answer.objects.all()
+    return Answer.objects.filter(period__instansi_id__in=scope.instansi_ids(*QUEUE_READERS))
+
+
+def reads_review_queue(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.instansi_ids(*QUEUE_READERS))
+
+
 def visible_notifications(user):
     """Notifications are private to their recipient."""
     from assessments.models import Notification

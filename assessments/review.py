@@ -1,5 +1,6 @@
 """The reviewer's decisions on submitted answers: accept, adjust, return, and
-reopening a validated answer while the period is in review.
+reopening a validated answer while the period is in review, and the bulk
+acceptance and return the queue offers.
 
 Each decision is a transition of assessments.lifecycle (one conditional write
 on the version the reviewer saw, one event, one signal); this module checks
@@ -109,10 +110,7 @@ def answer_adjust(*, answer: Answer, user, level: int, justification: str) -> An
     return decided
 
 
-def answer_return(*, answer: Answer, user, reason: str, comment: str) -> Answer:
-    """Send the answer back to the OPD, which may then edit and resubmit it."""
-    comment = (comment or "").strip()
-
+def _return(answer: Answer, user, reason: str, comment: str) -> Answer:
     def prepare(current: Answer) -> dict:
         if reason not in ReturnReason.values:
             raise Invalid(_("Pilih alasan pengembalian."), answer=current)
@@ -120,16 +118,50 @@ def answer_return(*, answer: Answer, user, reason: str, comment: str) -> Answer:
             raise Invalid(_("Catatan pengembalian wajib diisi."), answer=current)
         return {}
 
+    return lifecycle.apply(
+        "return",
+        answer,
+        user=user,
+        expected_version=answer.version,
+        prepare=prepare,
+        event={"reason": reason, "comment": comment},
+    )
+
+
+def answer_return(*, answer: Answer, user, reason: str, comment: str) -> Answer:
+    """Send the answer back to the OPD, which may then edit and resubmit it."""
+    comment = (comment or "").strip()
     with lifecycle.operation("return"):
-        returned = lifecycle.apply(
-            "return",
-            answer,
-            user=user,
-            expected_version=answer.version,
-            prepare=prepare,
-            event={"reason": reason, "comment": comment},
-        )
+        returned = _return(answer, user, reason, comment)
         notices.answer_returned_notify(answer=returned, reason=reason, comment=comment)
+    return returned
+
+
+def answers_return_bulk(
+    *, answers: Iterable[Answer], user, reason: str, comment: str
+) -> list[Answer]:
+    """Return several answers with one reason and one note, all or nothing:
+    one refused answer leaves every answer as it was. Each OPD is told once,
+    with all of its returned indicators."""
+    answers = list(answers)
+    comment = (comment or "").strip()
+    if not answers:
+        raise Invalid(_("Pilih setidaknya satu jawaban."))
+    returned = []
+    with lifecycle.operation("return"):
+        for answer in answers:
+            returned.append(_return(answer, user, reason, comment))
+        by_opd: dict[tuple[int, int], list[Answer]] = {}
+        for answer in returned:
+            by_opd.setdefault((answer.period_id, answer.opd_id), []).append(answer)
+        for group in by_opd.values():
+            notices.answers_returned_notify(
+                period=group[0].period,
+                opd=group[0].opd,
+                answers=group,
+                reason=reason,
+                comment=comment,
+            )
     return returned
 
 

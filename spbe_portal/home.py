@@ -148,6 +148,8 @@ def home(request):
         {
             **panels,
             "review_waiting": sum(row["waiting"] for row in panels["reviewer"] or []),
+            # "Open the queue" goes where answers wait, not to an empty newer period.
+            "review_period_id": (panels["reviewer"] or [{}])[0].get("period_id"),
             "has_role": any(panel is not None for panel in panels.values()),
         },
     )

@@ -254,17 +254,48 @@ ROUTES: dict[str, Route] = {
         POST_ONLY, row(everyone="H", officer="O"), kwargs=lambda w: {"pk": w.notification.pk}
     ),
     # --- the internal assessor's workspace
+    # Administrators read the queue: they reopen validated answers from it.
     "review:queue": Route(
-        row(everyone="F", reviewer="O", foreign="H"),
+        row(everyone="F", reviewer="O", administrator="O", foreign="H"),
         GET_ONLY,
         query=lambda w: {"period": w.period.pk},
     ),
+    # A bulk decision's address entered again (GET) leads back to the queue.
     "review:accept-bulk": Route(
-        POST_ONLY,
+        row(everyone="F", reviewer="O", foreign="O"),
         row(everyone="F", reviewer="O", foreign="H"),
         data=lambda w: {"selected": f"{w.submitted.public_id}:{w.submitted.version}"},
     ),
-    "review:detail": Route(REVIEWER_ACTS, GET_ONLY, kwargs=submitted_id),
+    "review:return-bulk": Route(
+        row(everyone="F", reviewer="O", foreign="O"),
+        row(everyone="F", reviewer="O", foreign="H"),
+        data=lambda w: {
+            "selected": f"{w.submitted.public_id}:{w.submitted.version}",
+            "reason": "evidence_missing",
+            "comment": "Lampirkan SK.",
+        },
+    ),
+    # Administrators read the review page: they reopen validated answers there.
+    "review:detail": Route(
+        row(officer="F", other_officer="H", leadership="F", foreign="H"),
+        GET_ONLY,
+        kwargs=submitted_id,
+    ),
+    # Reopening needs a validated answer: the submitted one lets the
+    # reviewer and the administrator in and refuses the state.
+    "review:reopen": Route(
+        POST_ONLY,
+        row(
+            officer="F",
+            other_officer="H",
+            leadership="F",
+            reviewer="B",
+            administrator="B",
+            foreign="H",
+        ),
+        kwargs=submitted_id,
+        data=decision(reason="Bukti baru dari OPD."),
+    ),
     "review:accept": Route(POST_ONLY, REVIEWER_ACTS, kwargs=submitted_id, data=decision()),
     "review:adjust": Route(
         POST_ONLY,

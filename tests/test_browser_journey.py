@@ -178,6 +178,8 @@ def test_answer_return_revise_accept_and_the_index_follows(page, screenshot, jou
     assert page.locator("iframe.evidence-preview").count() == 1
     fits_the_screen(page)
     screenshot("journey-07-review-page")
+    # Adjusting and returning fold out beside the evidence (issue 11).
+    page.locator("summary", has_text="Kembalikan untuk perbaikan").click()
     page.get_by_label("Alasan pengembalian").select_option(ReturnReason.LEVEL_UNSUPPORTED)
     comment = "Belum ada bukti reviu kebijakan; usulkan tingkat 3."
     page.get_by_label("Catatan untuk OPD").fill(comment)

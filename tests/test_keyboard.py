@@ -147,6 +147,9 @@ def test_reviewer_adjusts_a_level_by_keyboard(page, live_server, screenshot, off
     tab_to(page, ".portal-navbar .nav-link")
     screenshot("a11y-reviewer-focus-nav")
 
+    # The adjustment folds out from its summary (the panel fits 1366x768).
+    tab_to(page, "summary#adjust-title")
+    page.keyboard.press("Enter")
     tab_to(page, "#adjust_level")
     page.keyboard.type("3")  # a closed select jumps to the option starting with "3"
     assert page.locator("#adjust_level").input_value() == "3"

@@ -364,7 +364,10 @@ def test_bulk_accept_validates_every_selected_answer(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         url("accept-bulk"),
-        {"selected": [f"{a.public_id}:{a.version}" for a in (world.answer, second)]},
+        {
+            "selected": [f"{a.public_id}:{a.version}" for a in (world.answer, second)],
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 302
     for answer, level in ((world.answer, 3), (second, 5)):
@@ -382,7 +385,10 @@ def test_bulk_accept_is_all_or_nothing(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         url("accept-bulk"),
-        {"selected": [f"{a.public_id}:{a.version}" for a in (world.answer, draft)]},
+        {
+            "selected": [f"{a.public_id}:{a.version}" for a in (world.answer, draft)],
+            "confirmed": "1",
+        },
         follow=True,
     )
     assert "Tidak ada jawaban yang diterima" in response.content.decode()
@@ -393,7 +399,7 @@ def test_bulk_accept_is_all_or_nothing(client, world):
 
 def test_bulk_accept_with_a_stale_version_changes_nothing(client, world):
     client.force_login(world.reviewer)
-    client.post(url("accept-bulk"), {"selected": [f"{world.answer.public_id}:7"]})
+    client.post(url("accept-bulk"), {"selected": [f"{world.answer.public_id}:7"], "confirmed": "1"})
     world.answer.refresh_from_db()
     assert world.answer.state == AnswerState.SUBMITTED
 
@@ -403,7 +409,7 @@ def test_bulk_accept_of_another_instansis_answer_is_404(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         url("accept-bulk"),
-        {"selected": [f"{a.public_id}:1" for a in (world.answer, foreign)]},
+        {"selected": [f"{a.public_id}:1" for a in (world.answer, foreign)], "confirmed": "1"},
     )
     assert response.status_code == 404
     world.answer.refresh_from_db()
@@ -557,14 +563,21 @@ def test_reviewer_returns_one_answer_and_bulk_accepts_the_rest_in_a_browser(
     assert page.locator("iframe.evidence-preview").get_attribute("sandbox") == ""
     screenshot("review-detail")
 
+    page.locator("summary", has_text="Kembalikan untuk perbaikan").click()
     page.get_by_label("Alasan pengembalian").select_option(ReturnReason.EVIDENCE_WRONG)
     page.get_by_label("Catatan untuk OPD").fill("SK belum ditandatangani.")
     page.get_by_role("button", name="Kembalikan ke OPD").click()
     page.wait_for_load_state()
+    # On to the next waiting answer, with the return confirmed there.
     assert "dikembalikan ke OPD" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Kembali ke antrean").click()
+    page.wait_for_load_state()
 
     page.get_by_label("Pilih semua jawaban diajukan di halaman ini").check()
     page.get_by_role("button", name="Terima yang dipilih pada tingkat usulannya").click()
+    page.wait_for_load_state()
+    assert "2 jawaban akan divalidasi" in page.locator("#bulk-summary").inner_text()
+    page.get_by_role("button", name="Ya, terima 2 jawaban").click()
     page.wait_for_load_state()
     assert "2 jawaban diterima" in page.get_by_role("status").inner_text()
     screenshot("review-queue-after-bulk")

@@ -1,4 +1,5 @@
-"""Forms of the reviewer's workspace: the queue filter and the three decisions."""
+"""Forms of the reviewer's workspace: the queue filter, the three decisions,
+reopening a validated answer and the bulk decisions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,19 @@ from assessments.models import OPD, AnswerState, EvaluationPeriod, ReturnReason
 from indicators.models import Aspect, Domain
 
 ALL_STATES = "all"
+SEARCH_MAX = 100
+
+# The queue's orders as the address bar carries them; "-key" reverses "key".
+SORT_CHOICES = [
+    ("indicator", _("Indikator, menurut nomor")),
+    ("-indicator", _("Indikator, nomor terbalik")),
+    ("opd", _("OPD, A–Z")),
+    ("-opd", _("OPD, Z–A")),
+    ("state", _("Status")),
+    ("-state", _("Status, terbalik")),
+    ("waiting", _("Terlama menunggu dulu")),
+    ("-waiting", _("Terbaru diajukan dulu")),
+]
 
 
 class ReviewFilterForm(forms.Form):
@@ -35,6 +49,14 @@ class ReviewFilterForm(forms.Form):
         choices=[*AnswerState.choices, (ALL_STATES, _("Semua status"))],
         required=False,
     )
+    q = forms.CharField(
+        label=_("Cari indikator atau OPD"), required=False, max_length=SEARCH_MAX, strip=True
+    )
+    sort = forms.ChoiceField(
+        label=_("Urutkan"),
+        choices=SORT_CHOICES,
+        required=False,
+    )
 
     def __init__(self, data, *, periods, period):
         super().__init__(data)
@@ -47,8 +69,11 @@ class ReviewFilterForm(forms.Form):
             if not self.fields["domain"].queryset.exists():
                 # Pemdi 2026 has no domain level: no empty filter to puzzle over.
                 del self.fields["domain"]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            )
+        self.fields["q"].widget.attrs["type"] = "search"
 
 
 class DecisionForm(forms.Form):
@@ -102,5 +127,35 @@ class ReturnForm(DecisionForm):
     comment = forms.CharField(
         label=_("Catatan untuk OPD"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        error_messages={"required": _("Catatan pengembalian wajib diisi.")},
+    )
+
+
+class ReopenForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("Alasan membuka kembali"),
+        help_text=_("Jawaban kembali berstatus Diajukan dan diputuskan ulang; OPD diberi tahu."),
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": _("Alasan membuka kembali wajib diisi.")},
+    )
+
+
+class BulkReturnForm(forms.Form):
+    """One reason and one note for every selected answer."""
+
+    # It shares the queue's form with bulk acceptance, which needs neither field.
+    use_required_attribute = False
+
+    reason = forms.ChoiceField(
+        label=_("Alasan pengembalian"),
+        choices=[("", _("– pilih alasan –")), *ReturnReason.choices],
+        error_messages={"required": _("Pilih alasan pengembalian.")},
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    comment = forms.CharField(
+        label=_("Catatan untuk OPD"),
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
         error_messages={"required": _("Catatan pengembalian wajib diisi.")},
     )

@@ -110,6 +110,30 @@ def answer_returned_notify(*, answer: Answer, reason: str, comment: str) -> list
     return _tell_owners(answer, NotificationKind.ANSWER_RETURNED, message)
 
 
+def answers_returned_notify(
+    *, period: EvaluationPeriod, opd: OPD, answers: list[Answer], reason: str, comment: str
+) -> list[Notification]:
+    """A bulk return tells each OPD once, naming all of its returned indicators."""
+    if len(answers) == 1:
+        return answer_returned_notify(answer=answers[0], reason=reason, comment=comment)
+    message = _(
+        "%(n)s jawaban (%(period)s) dikembalikan untuk perbaikan: indikator %(codes)s. "
+        "Alasan: %(reason)s. Catatan asesor: %(comment)s"
+    ) % {
+        "n": len(answers),
+        "period": period,
+        "codes": ", ".join(answer.indicator.code for answer in answers),
+        "reason": ReturnReason(reason).label,
+        "comment": comment,
+    }
+    return notify(
+        recipients=officers_of(opd),
+        kind=NotificationKind.ANSWER_RETURNED,
+        message=message,
+        link=_url("assessments:my_indicators"),
+    )
+
+
 def answer_adjusted_notify(*, answer: Answer, justification: str) -> list[Notification]:
     message = _(
         "Tingkat jawaban indikator %(code)s (%(period)s) disesuaikan asesor: usulan "

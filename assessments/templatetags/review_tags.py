@@ -38,3 +38,9 @@ def answer_field_label(name):
 def is_reviewer(user):
     """For the navigation: does the user hold the reviewer role anywhere?"""
     return access.is_reviewer(user)
+
+
+@register.filter
+def reads_review_queue(user):
+    """For the navigation: reviewers, and administrators (who reopen answers)."""
+    return access.reads_review_queue(user)

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from assessments.views import review as views_review
+from assessments.views import review_queue as views_queue
 
 app_name = "review"
 
 urlpatterns = [
-    path("", views_review.review_queue, name="queue"),
-    path("terima-massal/", views_review.review_accept_bulk, name="accept-bulk"),
+    path("", views_queue.review_queue, name="queue"),
+    path("terima-massal/", views_queue.review_accept_bulk, name="accept-bulk"),
+    path("kembalikan-massal/", views_queue.review_return_bulk, name="return-bulk"),
     path("<uuid:public_id>/", views_review.review_detail, name="detail"),
     path(
         "<uuid:public_id>/terima/",
@@ -26,4 +28,5 @@ urlpatterns = [
         {"decision": "return"},
         name="return",
     ),
+    path("<uuid:public_id>/buka-kembali/", views_review.review_reopen, name="reopen"),
 ]

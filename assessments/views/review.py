@@ -1,146 +1,43 @@
-"""The internal assessor's workspace: the queue of answers to validate, the
-review page, the three decisions and bulk accept."""
+"""The internal assessor's review page: the answer beside its evidence, last
+year's levels, the three decisions (each taking the reviewer straight to the
+next waiting answer of the queue they came from) and reopening a validated
+answer. The queue and the bulk decisions live in review_queue."""
 
 from __future__ import annotations
-
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import access, items
+from assessments import access, items, lifecycle
 from assessments import review as reviewing
-from assessments.forms.review import (
-    ALL_STATES,
-    AcceptForm,
-    AdjustForm,
-    ReturnForm,
-    ReviewFilterForm,
-)
+from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 from assessments.models import AnswerState
+from assessments.views.review_queue import next_waiting, safe_next
 from indicators.models import LevelName
-from spbe_portal.errors import Conflict, Invalid, WrongState, status_of
-
-PAGE_SIZE = 50
+from spbe_portal.errors import Closed, Conflict, Invalid, NotAllowed, WrongState, status_of
 
 
-def _require_reviewer(user) -> None:
-    if not access.is_reviewer(user):
-        raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
-
-
-def _default_period(periods):
-    """The newest period still under review, else the newest of all."""
-    periods = list(periods)
-    for period in periods:
-        if period.accepts_reviews():
-            return period
-    return periods[0] if periods else None
-
-
-@login_required
-@require_GET
-def review_queue(request):
-    _require_reviewer(request.user)
-    periods = access.reviewable_periods(request.user).order_by("-year", "instansi__name")
-    period = None
-    if request.GET.get("period"):
-        period = access.get_visible_or_404(periods, pk=request.GET["period"])
-    else:
-        period = _default_period(periods)
-
-    data = request.GET.copy()
-    data.setdefault("state", AnswerState.SUBMITTED)
-    if period is not None:
-        data["period"] = str(period.pk)
-    form = ReviewFilterForm(data, periods=periods, period=period)
-    form.is_valid()
-    filters = getattr(form, "cleaned_data", {})
-
-    page = None
-    state_counts = {}
-    if period is not None:
-        answers = (
-            access.reviewable_answers(request.user)
-            .filter(period=period)
-            .select_related("indicator__aspect__domain", "opd")
-            .annotate(
-                evidence_count=Count(
-                    "evidence_files",
-                    filter=Q(evidence_files__withdrawn_at__isnull=True),
-                    distinct=True,
-                )
-            )
-            .order_by("indicator__position", "pk")
-        )
-        if filters.get("opd"):
-            answers = answers.filter(opd=filters["opd"])
-        if filters.get("domain"):
-            answers = answers.filter(indicator__aspect__domain=filters["domain"])
-        if filters.get("aspect"):
-            answers = answers.filter(indicator__aspect=filters["aspect"])
-        state = filters.get("state") or AnswerState.SUBMITTED
-        if state != ALL_STATES:
-            answers = answers.filter(state=state)
-        page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
-        state_counts = dict(
-            access.reviewable_answers(request.user)
-            .filter(period=period)
-            .values_list("state")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "assessments/review_queue.html",
-        {
-            "form": form,
-            "period": period,
-            "page": page,
-            "query": query.urlencode(),
-            "here": request.get_full_path(),
-            "can_decide": period is not None and period.accepts_reviews(),
-            # Item mode: each answer's level comes from its items, never in bulk.
-            "item_mode": period is not None and items.uses_items(period.framework),
-            "state_summary": [
-                (value, label, state_counts.get(value, 0)) for value, label in AnswerState.choices
-            ],
-        },
-    )
-
-
-def _answer_for_review(request, public_id):
+def _answer_for_review(request, public_id, *, readers=False):
     """404 for answers the user may not see; 403 for those they see but may
-    not review (officers of the OPD, leadership)."""
+    not review (officers of the OPD, leadership). With `readers`,
+    administrators may open the page too: they reopen validated answers."""
     answer = access.get_visible_or_404(
         access.visible_answers(request.user).select_related(
             "period__framework", "period__instansi", "indicator__aspect__domain", "opd"
         ),
         public_id=public_id,
     )
-    if not access.can_review(request.user, answer.period):
-        raise PermissionDenied(_("Hanya asesor internal instansi ini yang dapat menilai jawaban."))
-    return answer
-
-
-def _safe_next(request, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("review:queue")
+    if access.can_review(request.user, answer.period):
+        return answer
+    if readers and access.can_administer(request.user, answer.period.instansi_id):
+        return answer
+    raise PermissionDenied(_("Hanya asesor internal instansi ini yang dapat menilai jawaban."))
 
 
 def _level_names(answer) -> dict[int, str]:
@@ -151,11 +48,55 @@ def _level_names(answer) -> dict[int, str]:
     )
 
 
+def _last_year(user, answer):
+    """The same indicator's answer a year earlier, if this user may see it."""
+    period = answer.period
+    return (
+        access.visible_answers(user)
+        .filter(
+            period__instansi_id=period.instansi_id,
+            period__year=period.year - 1,
+            indicator__code=answer.indicator.code,
+        )
+        .select_related("opd")
+        .first()
+    )
+
+
+def _evidence(answer) -> list:
+    evidence = list(answer.evidence_files.filter(withdrawn_at__isnull=True))
+    for item in evidence:
+        item.preview = (
+            "pdf"
+            if item.content_type == "application/pdf"
+            else "image"
+            if item.content_type.startswith("image/")
+            else ""
+        )
+    return evidence
+
+
+def _forms(answer, initial, level_names, given) -> dict:
+    framework = answer.period.framework
+    return {
+        "accept_form": given.get("accept") or AcceptForm(initial=initial, auto_id="accept_%s"),
+        "adjust_form": given.get("adjust")
+        or AdjustForm(
+            initial=initial,
+            auto_id="adjust_%s",
+            framework=framework,
+            proposed_level=answer.proposed_level,
+            level_names=level_names,
+        ),
+        "return_form": given.get("return") or ReturnForm(initial=initial, auto_id="return_%s"),
+        "reopen_form": given.get("reopen") or ReopenForm(initial=initial, auto_id="reopen_%s"),
+    }
+
+
 def _render_detail(request, answer, *, forms=None, error=None, status=200, current=None):
+    user = request.user
     framework = answer.period.framework
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    initial = {"version": answer.version, "next": next_url}
-    forms = forms or {}
     level_names = _level_names(answer)
     criteria = [
         {
@@ -167,27 +108,9 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         }
         for c in answer.indicator.criteria.all()
     ]
-    evidence = list(answer.evidence_files.filter(withdrawn_at__isnull=True))
-    for item in evidence:
-        item.preview = (
-            "pdf"
-            if item.content_type == "application/pdf"
-            else "image"
-            if item.content_type.startswith("image/")
-            else ""
-        )
-    next_answer = (
-        access.reviewable_answers(request.user)
-        .filter(
-            period=answer.period,
-            state=AnswerState.SUBMITTED,
-            indicator__position__gt=answer.indicator.position,
-        )
-        .select_related("indicator")
-        .order_by("indicator__position")
-        .first()
-    )
+    reviewer = access.can_review(user, answer.period)
     item_mode = items.uses_items(framework) and not answer.indicator.is_external
+    last_year = _last_year(user, answer)
     context = {
         "item_mode": item_mode,
         "items_view": items.items_view(answer) if item_mode else None,
@@ -197,25 +120,22 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         "period": answer.period,
         "criteria": criteria,
         "proposed_name": level_names.get(answer.proposed_level, ""),
-        "evidence_files": evidence,
+        "validated_name": level_names.get(answer.validated_level, ""),
+        "last_year": last_year,
+        "evidence_files": _evidence(answer),
         "evidence_links": answer.evidence_links.filter(withdrawn_at__isnull=True),
         "events": answer.events.select_related("actor"),
-        "can_decide": answer.state == AnswerState.SUBMITTED and answer.period.accepts_reviews(),
-        "accept_form": forms.get("accept") or AcceptForm(initial=initial, auto_id="accept_%s"),
-        "adjust_form": forms.get("adjust")
-        or AdjustForm(
-            initial=initial,
-            auto_id="adjust_%s",
-            framework=framework,
-            proposed_level=answer.proposed_level,
-            level_names=level_names,
-        ),
-        "return_form": forms.get("return") or ReturnForm(initial=initial, auto_id="return_%s"),
+        "is_reviewer": reviewer,
+        "can_decide": reviewer
+        and answer.state == AnswerState.SUBMITTED
+        and answer.period.accepts_reviews(),
+        "can_reopen": lifecycle.refusal_for("reopen", answer, user) is None,
+        **_forms(answer, {"version": answer.version, "next": next_url}, level_names, forms or {}),
         "error": error,
         "current": current,
         "next_url": next_url,
-        "next_answer": next_answer,
-        "back_url": _safe_next(request, next_url),
+        "next_answer": next_waiting(user, answer, next_url) if reviewer else None,
+        "back_url": safe_next(request, next_url),
     }
     return render(request, "assessments/review_detail.html", context, status=status)
 
@@ -223,7 +143,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
 @login_required
 @require_GET
 def review_detail(request, public_id):
-    answer = _answer_for_review(request, public_id)
+    answer = _answer_for_review(request, public_id, readers=True)
     return _render_detail(request, answer)
 
 
@@ -232,6 +152,35 @@ DECISIONS = {
     "adjust": AdjustForm,
     "return": ReturnForm,
 }
+
+
+def _decide(answer, user, decision: str, data: dict) -> str:
+    """Take the decision; return what to tell the reviewer."""
+    if decision == "accept":
+        reviewing.answer_accept(answer=answer, user=user, comment=data["comment"])
+        return _("Jawaban indikator %(code)s diterima pada tingkat %(level)s.")
+    if decision == "adjust":
+        reviewing.answer_adjust(
+            answer=answer, user=user, level=data["level"], justification=data["justification"]
+        )
+        return _("Tingkat indikator %(code)s disesuaikan menjadi %(level)s.")
+    reviewing.answer_return(
+        answer=answer, user=user, reason=data["reason"], comment=data["comment"]
+    )
+    return _("Jawaban indikator %(code)s dikembalikan ke OPD untuk perbaikan.")
+
+
+def _onwards(request, answer, next_url: str):
+    """Straight to the next answer waiting in the queue the reviewer came
+    from (one page load per decision); the queue itself once none is left."""
+    following = next_waiting(request.user, answer, next_url)
+    if following is None:
+        messages.info(request, _("Tidak ada lagi jawaban yang menunggu pada antrean ini."))
+        return redirect(safe_next(request, next_url))
+    target = reverse("review:detail", kwargs={"public_id": following.public_id})
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
 
 
 @login_required
@@ -259,22 +208,7 @@ def review_decide(request, public_id, decision):
     # Decide against the version the reviewer saw, not the one just loaded.
     answer.version = data["version"]
     try:
-        if decision == "accept":
-            reviewing.answer_accept(answer=answer, user=request.user, comment=data["comment"])
-            done = _("Jawaban indikator %(code)s diterima pada tingkat %(level)s.")
-        elif decision == "adjust":
-            reviewing.answer_adjust(
-                answer=answer,
-                user=request.user,
-                level=data["level"],
-                justification=data["justification"],
-            )
-            done = _("Tingkat indikator %(code)s disesuaikan menjadi %(level)s.")
-        else:
-            reviewing.answer_return(
-                answer=answer, user=request.user, reason=data["reason"], comment=data["comment"]
-            )
-            done = _("Jawaban indikator %(code)s dikembalikan ke OPD untuk perbaikan.")
+        done = _decide(answer, request.user, decision, data)
     except (Invalid, WrongState, Conflict) as exc:
         fresh = _answer_for_review(request, public_id)
         status = status_of(exc)
@@ -286,54 +220,49 @@ def review_decide(request, public_id, decision):
             status=status,
             current=getattr(exc, "current", None),
         )
+    answer.refresh_from_db(fields=["validated_level", "state"])
     messages.success(
         request, done % {"code": answer.indicator.code, "level": answer.validated_level}
     )
-    return redirect(_safe_next(request, data.get("next")))
-
-
-def _parse_selection(values):
-    """'public_id:version' pairs from the queue's checkboxes."""
-    selected = {}
-    for raw in values:
-        key, _sep, version = raw.partition(":")
-        try:
-            selected[uuid.UUID(key)] = int(version)
-        except ValueError:
-            return None
-    return selected
+    return _onwards(request, answer, data.get("next") or "")
 
 
 @login_required
 @require_POST
-def review_accept_bulk(request):
-    _require_reviewer(request.user)
-    back = _safe_next(request, request.POST.get("next"))
-    selected = _parse_selection(request.POST.getlist("selected"))
-    if selected is None:
-        messages.error(request, _("Pilihan jawaban tidak valid."))
-        return redirect(back)
-    if not selected:
-        messages.error(request, _("Pilih setidaknya satu jawaban untuk diterima."))
-        return redirect(back)
-    answers = list(
-        access.reviewable_answers(request.user)
-        .filter(public_id__in=selected)
-        .select_related("period__framework", "period__instansi", "indicator", "opd")
-        .order_by("indicator__position")
-    )
-    if len(answers) != len(selected):
-        raise Http404
-    for answer in answers:
-        answer.version = selected[answer.public_id]
-    try:
-        reviewing.answers_accept_bulk(answers=answers, user=request.user)
-    except (Invalid, WrongState, Conflict) as exc:
-        messages.error(
-            request, _("Tidak ada jawaban yang diterima. %(why)s") % {"why": exc.message}
+def review_reopen(request, public_id):
+    """A validated answer submitted once more, with the reason in its history."""
+    answer = _answer_for_review(request, public_id, readers=True)
+    form = ReopenForm(request.POST, auto_id="reopen_%s")
+    if not form.is_valid():
+        return _render_detail(
+            request,
+            answer,
+            forms={"reopen": form},
+            error=_("Jawaban belum dibuka kembali; periksa isian formulir."),
+            status=400,
         )
-        return redirect(back)
+    try:
+        reviewing.answer_reopen(
+            answer=answer,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except (Invalid, WrongState, Conflict, NotAllowed, Closed) as exc:
+        status = status_of(exc)
+        return _render_detail(
+            request,
+            _answer_for_review(request, public_id, readers=True),
+            forms={"reopen": form} if status == 400 else None,
+            error=exc.message,
+            status=status,
+            current=getattr(exc, "current", None),
+        )
     messages.success(
-        request, _("%(n)s jawaban diterima pada tingkat usulannya.") % {"n": len(answers)}
+        request,
+        _("Jawaban indikator %(code)s dibuka kembali dan menunggu keputusan ulang.")
+        % {"code": answer.indicator.code},
     )
-    return redirect(back)
+    target = reverse("review:detail", kwargs={"public_id": answer.public_id})
+    next_url = form.cleaned_data.get("next") or ""
+    return redirect(target + ("?" + urlencode({"next": next_url}) if next_url else ""))

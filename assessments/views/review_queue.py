@@ -1,0 +1,326 @@
+"""The reviewer's queue: the period's answers filtered, searched and sorted,
+the way from one waiting answer to the next, and the bulk decisions (accept
+at the proposed level, return with one reason), each confirmed first."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments import access, items
+from assessments import review as reviewing
+from assessments.forms.review import ALL_STATES, BulkReturnForm, ReviewFilterForm
+from assessments.models import Answer, AnswerState, EvaluationPeriod
+from spbe_portal.errors import Conflict, Invalid, WrongState
+
+PAGE_SIZE = 50
+DEFAULT_SORT = "indicator"
+
+# The state column sorts in the order an answer lives through, not alphabetically.
+_STATE_ORDER = Case(
+    *(When(state=value, then=Value(i)) for i, value in enumerate(AnswerState.values)),
+    output_field=IntegerField(),
+)
+
+
+def require_reviewer(user) -> None:
+    if not access.is_reviewer(user):
+        raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
+
+
+def safe_next(request, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("review:queue")
+
+
+def _default_period(user, periods) -> EvaluationPeriod | None:
+    """The newest period with answers waiting for this reviewer, else the
+    newest still under review, else the newest of all: an empty new year must
+    not hide the work left in the previous one."""
+    periods = list(periods)
+    waiting = set(
+        access.review_queue_answers(user)
+        .filter(state=AnswerState.SUBMITTED, period__in=[p.pk for p in periods])
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    for candidates in (
+        [p for p in periods if p.pk in waiting and p.accepts_reviews()],
+        [p for p in periods if p.accepts_reviews()],
+        periods,
+    ):
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def _ordering(sort: str) -> list:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-") or DEFAULT_SORT
+    if key == "waiting":
+        # Longest waiting first; answers never submitted go last either way.
+        stamp = F("submitted_at")
+        first = stamp.desc(nulls_last=True) if descending else stamp.asc(nulls_last=True)
+        return [first, "indicator__position", "pk"]
+    columns = {
+        "indicator": [F("indicator__position"), F("opd__short_name")],
+        "opd": [F("opd__short_name"), F("indicator__position")],
+        "state": [_STATE_ORDER, F("indicator__position")],
+    }.get(key, [F("indicator__position"), F("opd__short_name")])
+    head = columns[0].desc() if descending else columns[0].asc()
+    return [head, *columns[1:], "pk"]
+
+
+def queue_answers(user, period: EvaluationPeriod, filters: dict) -> QuerySet[Answer]:
+    """The period's answers in the user's queue, filtered, searched and sorted
+    as the queue lists them; the state filter is left to the caller."""
+    answers = access.review_queue_answers(user).filter(period=period)
+    if filters.get("opd"):
+        answers = answers.filter(opd=filters["opd"])
+    if filters.get("domain"):
+        answers = answers.filter(indicator__aspect__domain=filters["domain"])
+    if filters.get("aspect"):
+        answers = answers.filter(indicator__aspect=filters["aspect"])
+    if filters.get("q"):
+        q = filters["q"]
+        answers = answers.filter(
+            Q(indicator__code__iexact=q)
+            | Q(indicator__name__icontains=q)
+            | Q(opd__short_name__icontains=q)
+            | Q(opd__name__icontains=q)
+        )
+    return answers.order_by(*_ordering(filters.get("sort") or DEFAULT_SORT))
+
+
+def filters_from(user, period: EvaluationPeriod, query: QueryDict) -> dict:
+    """The queue's filters as a queue address carries them, for `period`."""
+    data = query.copy()
+    data["period"] = str(period.pk)
+    form = ReviewFilterForm(data, periods=access.review_queue_periods(user), period=period)
+    form.is_valid()
+    # A value from elsewhere is dropped, not applied: the queue shows the error.
+    return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+
+
+def next_waiting(user, answer: Answer, next_url: str) -> Answer | None:
+    """The submitted answer after `answer` in the queue `next_url` shows
+    (its filters and order, whatever its state filter), wrapping round to the
+    first; None when nothing else waits."""
+    query = QueryDict(urlsplit(next_url).query) if next_url else QueryDict()
+    filters = filters_from(user, answer.period, query)
+    order = list(
+        queue_answers(user, answer.period, filters)
+        .filter(Q(state=AnswerState.SUBMITTED) | Q(pk=answer.pk))
+        .values_list("pk", flat=True)
+    )
+    if answer.pk in order:
+        at = order.index(answer.pk)
+        order = order[at + 1 :] + order[:at]
+    if not order:
+        return None
+    return Answer.objects.select_related("indicator").get(pk=order[0])
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    if not access.reads_review_queue(request.user):
+        raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
+    periods = access.review_queue_periods(request.user).order_by("-year", "instansi__name")
+    if request.GET.get("period"):
+        period = access.get_visible_or_404(periods, pk=request.GET["period"])
+    else:
+        period = _default_period(request.user, periods)
+
+    data = request.GET.copy()
+    data.setdefault("state", AnswerState.SUBMITTED)
+    data.setdefault("sort", DEFAULT_SORT)
+    if period is not None:
+        data["period"] = str(period.pk)
+    form = ReviewFilterForm(data, periods=periods, period=period)
+    form.is_valid()
+    filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+
+    page = None
+    state_counts = {}
+    if period is not None:
+        answers = (
+            queue_answers(request.user, period, filters)
+            .select_related("indicator__aspect__domain", "opd")
+            .annotate(
+                evidence_count=Count(
+                    "evidence_files",
+                    filter=Q(evidence_files__withdrawn_at__isnull=True),
+                    distinct=True,
+                )
+            )
+        )
+        state = filters.get("state") or AnswerState.SUBMITTED
+        if state != ALL_STATES:
+            answers = answers.filter(state=state)
+        page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
+        state_counts = dict(
+            access.review_queue_answers(request.user)
+            .filter(period=period)
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    reviews = period is not None and access.can_review(request.user, period)
+    return render(
+        request,
+        "assessments/review_queue.html",
+        {
+            "form": form,
+            "period": period,
+            "page": page,
+            **_sorting(request, filters.get("sort") or DEFAULT_SORT),
+            "here": request.get_full_path(),
+            # Administrators read the queue (to reopen answers) but do not decide.
+            "reviews": reviews,
+            "can_decide": reviews and period.accepts_reviews(),
+            # Item mode: each answer's level comes from its items, never in bulk.
+            "item_mode": period is not None and items.uses_items(period.framework),
+            "return_form": BulkReturnForm(auto_id="bulk_%s"),
+            "state_summary": [
+                (value, label, state_counts.get(value, 0)) for value, label in AnswerState.choices
+            ],
+        },
+    )
+
+
+def _sorting(request, sort: str) -> dict:
+    """The page links keep the filters; each column header sorts by its key,
+    a second click the other way round."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    headers = {}
+    for key in ("indicator", "opd", "state", "waiting"):
+        target = query.copy()
+        target["sort"] = f"-{key}" if sort == key else key
+        target.pop("page", None)
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        headers[key] = {"url": "?" + target.urlencode(), "aria_sort": direction}
+    return {"query": query.urlencode(), "sort_headers": headers}
+
+
+def _parse_selection(values):
+    """'public_id:version' pairs from the queue's checkboxes."""
+    selected = {}
+    for raw in values:
+        key, _sep, version = raw.partition(":")
+        try:
+            selected[uuid.UUID(key)] = int(version)
+        except ValueError:
+            return None
+    return selected
+
+
+def _selected_answers(request):
+    """The selected answers at the versions the reviewer saw, or a redirect
+    back with the reason; 404 when one is not the reviewer's to see."""
+    selected = _parse_selection(request.POST.getlist("selected"))
+    if selected is None:
+        messages.error(request, _("Pilihan jawaban tidak valid."))
+        return None
+    if not selected:
+        messages.error(request, _("Pilih setidaknya satu jawaban."))
+        return None
+    answers = list(
+        access.reviewable_answers(request.user)
+        .filter(public_id__in=selected)
+        .select_related("period__framework", "period__instansi", "indicator", "opd")
+        .order_by("indicator__position", "opd__short_name")
+    )
+    if len(answers) != len(selected):
+        raise Http404
+    for answer in answers:
+        answer.version = selected[answer.public_id]
+    return answers
+
+
+def _confirm(request, *, action: str, answers, back: str, form=None):
+    return render(
+        request,
+        "assessments/review_bulk_confirm.html",
+        {"action": action, "answers": answers, "back": back, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_accept_bulk(request):
+    require_reviewer(request.user)
+    if request.method == "GET":
+        # A confirmation page's address, entered again: back to the queue.
+        return redirect("review:queue")
+    back = safe_next(request, request.POST.get("next"))
+    answers = _selected_answers(request)
+    if answers is None:
+        return redirect(back)
+    if request.POST.get("confirmed") != "1":
+        return _confirm(request, action="accept", answers=answers, back=back)
+    try:
+        reviewing.answers_accept_bulk(answers=answers, user=request.user)
+    except (Invalid, WrongState, Conflict) as exc:
+        messages.error(
+            request, _("Tidak ada jawaban yang diterima. %(why)s") % {"why": exc.message}
+        )
+        return redirect(back)
+    messages.success(
+        request, _("%(n)s jawaban diterima pada tingkat usulannya.") % {"n": len(answers)}
+    )
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_return_bulk(request):
+    require_reviewer(request.user)
+    if request.method == "GET":
+        return redirect("review:queue")
+    back = safe_next(request, request.POST.get("next"))
+    answers = _selected_answers(request)
+    if answers is None:
+        return redirect(back)
+    form = BulkReturnForm(request.POST, auto_id="bulk_%s")
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Tidak ada jawaban yang dikembalikan. %(why)s")
+            % {"why": " ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return redirect(back)
+    if request.POST.get("confirmed") != "1":
+        return _confirm(request, action="return", answers=answers, back=back, form=form)
+    try:
+        reviewing.answers_return_bulk(
+            answers=answers,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            comment=form.cleaned_data["comment"],
+        )
+    except (Invalid, WrongState, Conflict) as exc:
+        messages.error(
+            request, _("Tidak ada jawaban yang dikembalikan. %(why)s") % {"why": exc.message}
+        )
+        return redirect(back)
+    messages.success(
+        request, _("%(n)s jawaban dikembalikan ke OPD untuk perbaikan.") % {"n": len(answers)}
+    )
+    return redirect(back)
