@@ -4,7 +4,6 @@ through its states, reassigning indicators, and recording final levels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,8 +24,6 @@ from assessments.models import (
     PeriodState,
 )
 from assessments.people.audit import acting_as, note_latest
-from indicators import scoring
-from indicators.bases import LEVEL_FIELD
 from indicators.models import FrameworkVersion
 from spbe_portal.errors import NotAllowed
 
@@ -476,44 +473,3 @@ def final_levels_set(*, period: EvaluationPeriod, user, levels: dict) -> int:
             )
             changed += 1
     return changed
-
-
-@dataclass(frozen=True)
-class BasisSummary:
-    basis: str
-    label: str
-    filled: int
-    total: int
-    index: Decimal | None  # rounded for display, None until every indicator has a level
-    predicate: str | None
-
-
-def index_summary(period: EvaluationPeriod) -> list[BasisSummary]:
-    """The index by each of the three values (proposed, validated, final),
-    so an administrator sees e.g. self 4.35 → final 3.79 after entering the
-    national results; from the engine, and only once every indicator counts."""
-    spec = period.framework.to_spec()
-    rows = list(
-        Answer.objects.filter(period=period).values_list("indicator__code", *LEVEL_FIELD.values())
-    )
-    labels = {
-        "self": _("Usulan OPD"),
-        "validated": _("Tervalidasi (nilai mandiri)"),
-        "final": _("Nilai akhir nasional"),
-    }
-    total = len(spec.indicator_codes)
-    summaries = []
-    for column, basis in enumerate(LEVEL_FIELD, start=1):
-        levels = scoring.usable_levels(spec, {row[0]: row[column] for row in rows})
-        index = scoring.compute_partial(spec, levels).index
-        summaries.append(
-            BasisSummary(
-                basis,
-                labels[basis],
-                len(levels),
-                total,
-                scoring.rounded(index.value) if index else None,
-                index.predicate if index else None,
-            )
-        )
-    return summaries

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import periods as period_services
+from assessments import results
 from assessments.forms.manage import (
     BulkAssignmentForm,
     FinalLevelsForm,
@@ -105,7 +106,7 @@ def period_detail(request, code, year):
         "windows_editable": period.state in period_services.WINDOWS_EDITABLE,
         "assignments_editable": period.state in period_services.ASSIGNMENTS_EDITABLE,
         "final_editable": period.state in period_services.FINAL_LEVELS_EDITABLE,
-        "summary": period_services.index_summary(period),
+        "summary": results.index_summary(period),
         "warning": _transition_warning(period, counted),
         "trail": period_trail(period),
     }
@@ -333,6 +334,6 @@ def final_levels(request, code, year):
         "form": table,
         "paste_form": paste,
         "editable": editable,
-        "summary": period_services.index_summary(period),
+        "summary": results.index_summary(period),
     }
     return render(request, "assessments/manage/final_levels.html", context)
