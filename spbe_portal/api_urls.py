@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from assessments.api import answers as api_answers
 from assessments.api import catalogue as api_catalogue
 from assessments.api import evidence as api_evidence
+from assessments.api import notifications as api_notifications
 from assessments.api import review as api_review
 from indicators import api as indicators_api
 from reports import api as reports_api
@@ -102,6 +103,20 @@ urlpatterns += [
         "evidence-links/<uuid:public_id>/",
         api_evidence.EvidenceLinkDetail.as_view(),
         name="evidence-link-detail",
+    ),
+]
+
+# The signed-in user's notifications.
+urlpatterns += [
+    path(
+        "notifications/",
+        api_notifications.NotificationList.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read/",
+        api_notifications.NotificationMarkRead.as_view(),
+        name="notification-read",
     ),
 ]
 
