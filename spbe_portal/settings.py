@@ -4,6 +4,8 @@ environment through the helpers in spbe_portal.env, which fail loudly.
 With nothing configured the portal runs on an embedded default: a SQLite file
 under var/ and Celery tasks executed in-process. DATABASE_URL switches to
 PostgreSQL (psycopg 3) and REDIS_URL to a Redis broker served by real workers.
+Every secret can also be read from a file, NAME_FILE, as container secrets are
+mounted (spbe_portal.env.env_secret).
 """
 
 import json
@@ -14,14 +16,14 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from spbe_portal.env import env_bool, env_int, env_list, env_path, env_str
+from spbe_portal.env import env_bool, env_int, env_list, env_path, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("SPBE_VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY", "")
+SECRET_KEY = env_secret("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its latency covers everything below it.
+    "spbe_portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "spbe_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,7 +86,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", "")
+DATABASE_URL = env_secret("DATABASE_URL", "")
 if DATABASE_URL:
     try:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -137,7 +141,8 @@ FILES_STORAGE_BACKEND = env_str(
     "FILES_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
 )
 try:
-    FILES_STORAGE_OPTIONS = json.loads(env_str("FILES_STORAGE_OPTIONS", "") or "null")
+    # The options may hold the store's access keys, hence a secret.
+    FILES_STORAGE_OPTIONS = json.loads(env_secret("FILES_STORAGE_OPTIONS", "") or "null")
 except ValueError as exc:
     raise ImproperlyConfigured(f"FILES_STORAGE_OPTIONS is not valid JSON: {exc}") from None
 if FILES_STORAGE_OPTIONS is None:
@@ -161,7 +166,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Cache (login throttling, coalescing of recomputations) ----------------------
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -229,7 +234,7 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -260,6 +265,9 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button, a nested
+    # control screen readers cannot reach (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -292,9 +300,29 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 
+# --- Metrics (Prometheus) ----------------------------------------------------
+# /metrics answers only a request carrying this token as a Bearer token; without
+# one configured it is a 404. Under gunicorn with several workers, set
+# PROMETHEUS_MULTIPROC_DIR to an empty directory so the workers' counts add up.
+METRICS_TOKEN = env_secret("METRICS_TOKEN", "")
+
+# --- Logging --------------------------------------------------------------------
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One JSON object per line, for log shippers; the message's extra
+        # fields become keys.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -174,6 +174,9 @@ ROUTES: dict[str, Route] = {
     "home": Route(SIGNED_IN, GET_ONLY),
     "healthz": Route(row(anonymous="O"), row(anonymous="O")),
     "readyz": Route(row(anonymous="O"), row(anonymous="O")),
+    # Metrics are for the scraper's token only (tests/test_metrics.py); with
+    # none configured the route does not exist for anybody.
+    "metrics": Route(row(anonymous="H", everyone="H"), row(anonymous="H", everyone="H")),
     # The login page sends a signed-in user home; a bad POST is a form error.
     "login": Route(row(anonymous="O"), row(anonymous="O")),
     # Logging out (POST only) lands on the login page.
@@ -704,6 +707,7 @@ NOT_PAGES = {
     "reports:report_download",
     "healthz",
     "readyz",
+    "metrics",
     "api-schema",
     "notifications:badge",
     "reports:report_jobs",

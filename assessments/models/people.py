@@ -19,6 +19,14 @@ class User(AbstractUser):
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
 
+    def save(self, *args, **kwargs):
+        # set_password() leaves the raw password in _password until saved: a
+        # new password ends every API token, as it ends the other sessions.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", _("Petugas OPD")
@@ -58,7 +66,9 @@ class Membership(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
 
 
 class ApiToken(models.Model):
@@ -78,6 +88,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    # Chosen at creation (90 days unless the user picks otherwise): a token
+    # forgotten in some system stops working by itself.
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -90,5 +103,9 @@ class ApiToken(models.Model):
         return f"{self.user} · {self.name} ({self.key_prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
