@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_evidence_required_notification_kinds'),
+        ('assessments', '0008_api_token_expiry'),
     ]
 
     operations = [
