@@ -321,6 +321,8 @@ def test_one_filter_for_dates_times_and_decimals():
     assert render("{{ v|desimal }}", v=Decimal("100")) == "100"
     assert render("{{ b|desimal_list }}", b=[12.5, 25, "37.5"]) == "12,5 · 25 · 37,5"
     assert render("{{ t|waktu }}", t=None) == "–"
+    late = dt.datetime(2026, 11, 29, 17, 0, tzinfo=dt.UTC)  # already the 30th in WITA
+    assert render("{{ t|tanggal }}", t=late) == "30 November 2026"
 
 
 def test_import_page_and_external_values_are_written_the_indonesian_way(client, officer_world):

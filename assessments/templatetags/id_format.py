@@ -5,6 +5,7 @@ keeps trailing zeros ("70,5000"), so the pages use these instead."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -31,9 +32,11 @@ def waktu(value):
 
 @register.filter
 def tanggal(value):
-    """A date: 29 November 2026."""
+    """A date: 29 November 2026 (a moment's date where the portal is)."""
     if not value:
         return EMPTY
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return date_filter(value, pgettext("date format", "j F Y"))
 
 
