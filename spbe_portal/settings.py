@@ -9,6 +9,7 @@ mounted (spbe_portal.env.env_secret).
 """
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "auditlog",
     "indicators",
     "assessments",
     "reports",
@@ -58,10 +61,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "spbe_portal.middleware.IndonesianFirstLocaleMiddleware",
+    # Before anything that reads the body (CSRF, forms), after the language.
+    "spbe_portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spbe_portal.middleware.DomainErrorMiddleware",
 ]
@@ -98,7 +104,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "spbe.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            # A deferred transaction that reads and then writes cannot wait
+            # for the write lock (SQLite answers "database is locked" at
+            # once); IMMEDIATE takes it at BEGIN and waits up to the timeout,
+            # so concurrent saves queue up and meet the version check as on
+            # PostgreSQL (tests/test_sqlite_concurrency.py).
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -111,11 +122,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, see assessments/people/login.py): failures counted in
+# the database, which all workers and nodes share and which stays up when
+# Redis does not; per account and client address together, so nobody can lock
+# a user out from elsewhere.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "assessments.people.login.failure_username"
+AXES_CLIENT_IP_CALLABLE = "assessments.people.login.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins: no table growing without end
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# How many proxies of ours append to X-Forwarded-For (nginx, a load balancer):
+# the client's address is the entry the outermost one added.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Administrative changes are audited (django-auditlog): who changed which
+# account, role, organisation or period, when, and each field from what to
+# what. Answers keep their own event thread (AnswerEvent) instead.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "assessments.user", "exclude_fields": ["password", "last_login"]},
+    "assessments.membership",
+    "assessments.instansi",
+    "assessments.opd",
+    {
+        "model": "assessments.evaluationperiod",
+        "include_fields": [
+            "state",
+            "fill_opens_at",
+            "fill_closes_at",
+            "review_closes_at",
+            "target_index",
+        ],
+    },
+)
 
 # --- Internationalisation: Bahasa Indonesia first ---------------------------
 LANGUAGE_CODE = "id"
@@ -162,6 +210,20 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Request bodies (spbe_portal.middleware.RequestBodyLimitMiddleware): small
+# everywhere; the upload routes take a few evidence files at once. The proxy
+# in front must allow UPLOAD_MAX_BYTES (docs/OPERATIONS.md).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_KB", 1024, minimum=64) * 1024
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5 * EVIDENCE_MAX_BYTES // (1024 * 1024), minimum=1)
+UPLOAD_MAX_BYTES = max(UPLOAD_MAX_BYTES * 1024 * 1024, EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
+# The routes that take files, each with its own limit on the whole body.
+UPLOAD_ROUTES_MAX_BYTES = {
+    "assessments:evidence_upload": UPLOAD_MAX_BYTES,
+    "items:evidence_upload": UPLOAD_MAX_BYTES,
+    "api:evidence-list": UPLOAD_MAX_BYTES,
+    # One spreadsheet of at most 5 MB (assessments.level_import.MAX_FILE_BYTES).
+    "manage:import_levels": 5 * 1024 * 1024 + REQUEST_MAX_BYTES,
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -253,7 +315,12 @@ REST_FRAMEWORK = {
         "assessments.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["spbe_portal.api.FilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "spbe_portal.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "spbe_portal.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "spbe_portal.api.api_exception_handler",
@@ -286,7 +353,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # SAMEORIGIN rather than DENY on purpose: the reviewer's page previews evidence
 # PDFs in a same-origin frame (CSP frame-ancestors 'self' says the same).
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = [
+    "security.W019",
+    # axes is called by assessments.people.login.UsernameOrEmailBackend itself, not
+    # through its backend and middleware (which refuse a request-less authenticate).
+    "axes.W002",
+    "axes.W003",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

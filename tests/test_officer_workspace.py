@@ -24,6 +24,7 @@ from tests.factories import (
     EvaluationPeriodFactory,
     officer_of,
 )
+from tests.pdf_samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -407,7 +408,7 @@ def test_answer_page_query_count_does_not_grow(client, officer_world, evidence_s
         attach.evidence_add(
             answer=answer,
             user=w.officer,
-            uploaded_file=SimpleUploadedFile(f"b{i}.pdf", b"%PDF-1.4\n%%EOF"),
+            uploaded_file=SimpleUploadedFile(f"b{i}.pdf", MINIMAL_PDF),
         )
         attach.evidence_link_add(
             answer=answer, user=w.officer, url=f"https://contoh.go.id/{i}", note=""
@@ -560,7 +561,7 @@ def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_pa
 
     page.set_input_files(
         "#evidence-files",
-        files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF"}],
+        files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}],
     )
     page.click("#evidence-files ~ button")
     page.wait_for_selector("text=1 berkas data dukung ditambahkan.")

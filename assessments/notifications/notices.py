@@ -30,7 +30,10 @@ logger = logging.getLogger(__name__)
 
 def officers_of(opd: OPD):
     return User.objects.filter(
-        is_active=True, memberships__opd=opd, memberships__role=Role.OFFICER
+        is_active=True,
+        memberships__opd=opd,
+        memberships__role=Role.OFFICER,
+        memberships__ended_on__isnull=True,
     ).distinct()
 
 

@@ -168,8 +168,7 @@ def evidence_download(request, public_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if evidence.content_type != "application/pdf":
-        # Nothing in an image or a download may run; PDF is left alone because
-        # browsers' built-in viewers need their own scripts.
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    # Nothing in a file may run, not even a PDF script that slipped past the
+    # evidence check: the browser's own PDF viewer is not affected by it.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

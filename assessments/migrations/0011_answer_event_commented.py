@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_api_token_expiry'),
+        ('assessments', '0010_membership_dates'),
     ]
 
     operations = [
