@@ -24,10 +24,11 @@ from assessments.models import (
 )
 from indicators.models import ExternalSource
 from tests.factories import AssignmentFactory, officer_of, role_in
+from tests.pdf_samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF  # the evidence check parses it, so a readable one
 
 
 def page_of(answer):
