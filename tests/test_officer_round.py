@@ -362,3 +362,28 @@ def test_officer_of_another_instansi_sees_nothing(client, officer_world):
     w = officer_world
     client.force_login(officer_of(w.foreign.memberships.first().opd))
     assert client.get(page_of(w.answer)).status_code == 404
+
+
+def test_a_reply_tells_the_other_side(client, officer_world):
+    from assessments.models import Notification, NotificationKind
+
+    w = officer_world
+    bystander = role_in(w.period.instansi, Role.REVIEWER)  # never touched this answer
+    answer = review.answer_adjust(
+        answer=submitted(w), user=w.reviewer, level=3, justification="Kurang."
+    )
+    url = reverse("assessments:answer_reply", args=[answer.public_id])
+    client.force_login(w.officer)
+    client.post(url, {"text": "Laporan reviu sudah diunggah."})
+
+    told = Notification.objects.filter(kind=NotificationKind.ANSWER_REPLIED)
+    assert set(told.values_list("recipient", flat=True)) == {w.reviewer.pk}
+    assert "Laporan reviu sudah diunggah." in told.get().message
+    assert told.get().link == reverse("review:detail", args=[answer.public_id])
+    assert not told.filter(recipient=bystander).exists()
+
+    told.delete()
+    client.force_login(w.reviewer)
+    client.post(url, {"text": "Terima kasih, akan kami nilai ulang."})
+    assert set(told.values_list("recipient", flat=True)) == {w.officer.pk, w.colleague.pk}
+    assert told.first().link == page_of(answer)
