@@ -96,6 +96,8 @@ def _pemdi_2026() -> dict[str, Route]:
 
 DEFAULT_MAPS: dict[str, dict[str, Route]] = {
     "spbe-2020": _spbe_2020(),
+    # The same 47 indicators as applied by Pedoman MenPANRB 3/2024.
+    "spbe-2024": _spbe_2020(),
     "pemdi-2026": _pemdi_2026(),
 }
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from assessments import default_assignment, lifecycle
@@ -24,7 +24,7 @@ from assessments.models import (
     Instansi,
     PeriodState,
 )
-from assessments.people.audit import acting_as
+from assessments.people.audit import acting_as, note_latest
 from indicators import scoring
 from indicators.bases import LEVEL_FIELD
 from indicators.models import FrameworkVersion
@@ -38,6 +38,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     PeriodState.IN_REVIEW: (PeriodState.CLOSED,),
     PeriodState.CLOSED: (PeriodState.PUBLISHED,),
     PeriodState.PUBLISHED: (),
+}
+# One step back, with a reason: a period moved on by mistake can be undone.
+BACK = {
+    PeriodState.OPEN: PeriodState.DRAFT,
+    PeriodState.IN_REVIEW: PeriodState.OPEN,
+    PeriodState.CLOSED: PeriodState.IN_REVIEW,
+    PeriodState.PUBLISHED: PeriodState.CLOSED,
 }
 WINDOWS_EDITABLE = (PeriodState.DRAFT, PeriodState.OPEN)
 ASSIGNMENTS_EDITABLE = (PeriodState.DRAFT, PeriodState.OPEN)
@@ -76,9 +83,17 @@ def target_check(*, framework: FrameworkVersion, target_index: Decimal | None) -
 
 
 def previous_period(*, instansi: Instansi, year: int, framework: FrameworkVersion):
-    """The latest earlier period of the instansi on the same framework."""
+    """The latest earlier period of the instansi on the same instrument: the
+    same framework, or a comparable version of it (spbe-2020 for spbe-2024),
+    whose indicators are the same by code. So "start from last year" can move
+    a period to the newer version."""
     return (
-        EvaluationPeriod.objects.filter(instansi=instansi, year__lt=year, framework=framework)
+        EvaluationPeriod.objects.filter(instansi=instansi, year__lt=year)
+        .filter(
+            Q(framework=framework)
+            | Q(framework__code=framework.instrument)
+            | Q(framework__comparable_with=framework.instrument)
+        )
         .order_by("-year")
         .first()
     )
@@ -145,15 +160,21 @@ def period_create(
 def _assignments_create(*, period: EvaluationPeriod, previous: EvaluationPeriod | None) -> None:
     indicators = list(period.framework.indicators.order_by("position"))
     active = {opd.id: opd for opd in OPD.objects.filter(instansi=period.instansi, active=True)}
-    routes: dict[int, tuple[int, list[int]]] = {}
+    # Keyed by indicator code: the previous period may be on an earlier
+    # version of the same instrument (other rows, the same codes).
+    routes: dict[str, tuple[int, list[int]]] = {}
     if previous is not None:
-        for old in Assignment.objects.filter(period=previous).prefetch_related("contributors"):
+        for old in (
+            Assignment.objects.filter(period=previous)
+            .select_related("indicator")
+            .prefetch_related("contributors")
+        ):
             if old.responsible_opd_id in active:
-                routes[old.indicator_id] = (
+                routes[old.indicator.code] = (
                     old.responsible_opd_id,
                     [c.id for c in old.contributors.all() if c.id in active],
                 )
-    todo = [i for i in indicators if i.id not in routes]
+    todo = [i for i in indicators if i.code not in routes]
     if todo:
         opds_by_key: dict[str, int] = {}
         for opd in sorted(active.values(), key=lambda o: o.code):
@@ -174,24 +195,27 @@ def _assignments_create(*, period: EvaluationPeriod, previous: EvaluationPeriod 
                 % {"keys": ", ".join(missing.keys)}
             ) from None
         for indicator in todo:
-            routes[indicator.id] = by_code[indicator.code]
+            routes[indicator.code] = by_code[indicator.code]
     created = Assignment.objects.bulk_create(
-        Assignment(period=period, indicator=i, responsible_opd_id=routes[i.id][0])
+        Assignment(period=period, indicator=i, responsible_opd_id=routes[i.code][0])
         for i in indicators
     )
     through = Assignment.contributors.through
     through.objects.bulk_create(
         through(assignment_id=a.id, opd_id=opd_id)
         for a in created
-        for opd_id in routes[a.indicator_id][1]
+        for opd_id in routes[a.indicator.code][1]
         if opd_id != a.responsible_opd_id
     )
 
 
 def _answers_copy(*, period: EvaluationPeriod, previous: EvaluationPeriod, user) -> None:
-    old_by_indicator = {
-        a.indicator_id: a
-        for a in Answer.objects.filter(period=previous).prefetch_related("evidence_links")
+    # By indicator code, as the previous period may be on spbe-2020 and this one on spbe-2024.
+    old_by_code = {
+        a.indicator.code: a
+        for a in Answer.objects.filter(period=previous)
+        .select_related("indicator")
+        .prefetch_related("evidence_links")
     }
     comment = _("Disalin dari periode %(year)s") % {"year": previous.year}
     links = []
@@ -200,7 +224,7 @@ def _answers_copy(*, period: EvaluationPeriod, previous: EvaluationPeriod, user)
     )
     with lifecycle.operation("copy_previous"):
         for answer in drafts:
-            old = old_by_indicator.get(answer.indicator_id)
+            old = old_by_code.get(answer.indicator.code)
             if old is None:
                 continue
             old_links = [link for link in old.evidence_links.all() if link.withdrawn_at is None]
@@ -249,6 +273,31 @@ def period_transition(*, period: EvaluationPeriod, user, to_state: str) -> Evalu
     with acting_as(user):
         locked.save(update_fields=["state"])
     period.state = to_state
+    return locked
+
+
+@transaction.atomic
+def period_step_back(*, period: EvaluationPeriod, user, reason: str) -> EvaluationPeriod:
+    """Move the period one step back (e.g. "Dalam penilaian" back to open),
+    with a required reason kept in the period's audit trail beside the
+    change itself. Answers are left as they are."""
+    locked = (
+        EvaluationPeriod.objects.select_for_update().select_related("instansi").get(pk=period.pk)
+    )
+    _require(user, locked.instansi)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan memundurkan status periode."))
+    if len(reason) > 1000:
+        raise ValidationError(_("Alasan maksimum 1.000 karakter."))
+    target = BACK.get(locked.state)
+    if target is None:
+        raise ValidationError(_("Periode berstatus draf tidak dapat dimundurkan."))
+    locked.state = target
+    with acting_as(user):
+        locked.save(update_fields=["state"])
+    note_latest(locked, reason=reason)
+    period.state = target
     return locked
 
 

@@ -76,6 +76,8 @@ class DomainSerializer(serializers.ModelSerializer):
 
 class BandSerializer(serializers.Serializer):
     lower_bound = serializers.DecimalField(max_digits=6, decimal_places=4)
+    # False: the band starts just above the bound (a reading such as 1,51-2,50).
+    lower_inclusive = serializers.BooleanField()
     label = serializers.CharField()
 
 
@@ -99,6 +101,7 @@ class FrameworkDetailSerializer(FrameworkSummarySerializer):
             *FrameworkSummarySerializer.Meta.fields,
             "comparable_with",
             "instrument",
+            "predicate_note",
             "domains",
             "aspects",
             "indicators",

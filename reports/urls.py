@@ -1,6 +1,8 @@
 from django.urls import path
 
-from reports import views_dashboard, views_planner, views_reports
+from reports.views import dashboard as views_dashboard
+from reports.views import documents as views_reports
+from reports.views import planner as views_planner
 
 app_name = "reports"
 

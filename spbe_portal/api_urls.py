@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from assessments.api import answers as api_answers
 from assessments.api import catalogue as api_catalogue
+from assessments.api import checklist as api_checklist
 from assessments.api import evidence as api_evidence
 from assessments.api import notifications as api_notifications
 from assessments.api import review as api_review
@@ -103,6 +104,21 @@ urlpatterns += [
         "evidence-links/<uuid:public_id>/",
         api_evidence.EvidenceLinkDetail.as_view(),
         name="evidence-link-detail",
+    ),
+    path(
+        "answers/<uuid:public_id>/checklist/",
+        api_checklist.AnswerChecklist.as_view(),
+        name="answer-checklist",
+    ),
+    path(
+        "evidence/<uuid:public_id>/criteria/",
+        api_evidence.EvidenceCriteria.as_view(),
+        name="evidence-criteria",
+    ),
+    path(
+        "evidence-links/<uuid:public_id>/criteria/",
+        api_evidence.EvidenceLinkCriteria.as_view(),
+        name="evidence-link-criteria",
     ),
 ]
 

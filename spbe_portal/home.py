@@ -84,7 +84,7 @@ def _latest_results(instansi_ids) -> list[dict]:
         return []
     snapshots = (
         IndexSnapshot.objects.filter(period__instansi_id__in=instansi_ids, complete=True)
-        .select_related("period__instansi")
+        .select_related("period__instansi", "period__framework")
         .order_by("period__instansi__name", "-period__year")
     )
     by_instansi: dict[int, dict] = {}
@@ -102,6 +102,11 @@ def _latest_results(instansi_ids) -> list[dict]:
             index = Decimal(snap.index_display) if snap and snap.index_display else None
             rows.append({"basis": basis, "label": label, "snapshot": snap, "index": index})
         entry["bases"] = rows
+        # Frameworks whose reading of the bands must be named beside the predicate (Pemdi).
+        shown = {r["snapshot"].period.framework for r in rows if r["snapshot"] is not None}
+        entry["predicate_notes"] = sorted(
+            (f for f in shown if f.predicate_note), key=lambda f: f.code
+        )
         results.append(entry)
     return results
 

@@ -245,6 +245,13 @@ ROUTES: dict[str, Route] = {
     "assessments:evidence_link_withdraw": Route(
         OWNER_SEES, OWNER_ACTS, kwargs=lambda w: {"public_id": w.link.public_id}
     ),
+    # Tagging evidence with the guideline's evidence criteria: as adding evidence.
+    "assessments:evidence_tag": Route(
+        POST_ONLY, OWNER_ACTS, kwargs=lambda w: {"public_id": w.evidence.public_id}
+    ),
+    "assessments:evidence_link_tag": Route(
+        POST_ONLY, OWNER_ACTS, kwargs=lambda w: {"public_id": w.link.public_id}
+    ),
     # --- profile and personal API tokens: one's own only
     "assessments:profile": Route(SIGNED_IN, GET_ONLY),
     "assessments:token_create": Route(POST_ONLY, SIGNED_IN, data=lambda w: {"name": "uji"}),
@@ -294,6 +301,15 @@ ROUTES: dict[str, Route] = {
         OWNER_ACTS,
         kwargs=lambda w: {"public_id": w.item_draft.public_id, "item_id": w.item_draft.item.pk},
         data=lambda w: {"files": SimpleUploadedFile("sk.pdf", PDF, "application/pdf")},
+    ),
+    "items:evidence_upload_chosen": Route(
+        POST_ONLY,
+        OWNER_ACTS,
+        kwargs=lambda w: {"public_id": w.item_draft.public_id},
+        data=lambda w: {
+            "item": w.item_draft.item.pk,
+            "files": SimpleUploadedFile("sk.pdf", PDF, "application/pdf"),
+        },
     ),
     "items:accept": Route(
         POST_ONLY,
@@ -398,6 +414,11 @@ ROUTES: dict[str, Route] = {
         ADMIN_ONLY, ADMIN_ONLY, kwargs=lambda w: manage_kwargs(w, year=w.period.year)
     ),
     "manage:period_transition": Route(
+        POST_ONLY,
+        ADMIN_ONLY,
+        kwargs=lambda w: manage_kwargs(w, year=w.period.year),
+    ),
+    "manage:period_step_back": Route(
         POST_ONLY,
         ADMIN_ONLY,
         kwargs=lambda w: manage_kwargs(w, year=w.period.year),

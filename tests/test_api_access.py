@@ -164,6 +164,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("answer-events", "get"): Route(
         lambda w: reverse("api:answer-events", args=[w.draft.public_id])
     ),
+    ("answer-checklist", "get"): Route(
+        lambda w: reverse("api:answer-checklist", args=[w.draft.public_id])
+    ),
     ("answer-submit-all", "post"): Route(
         lambda w: reverse("api:answer-submit-all"),
         ok=("officer",),
@@ -254,6 +257,19 @@ ROUTES: dict[tuple[str, str], Route] = {
         # Anyone may mark their own: others' ids are left alone (tests/test_api_notifications.py).
         ok=ACTORS,
         body=lambda w: {"ids": [w.draft.id]},
+    ),
+    # Tagging with the guideline's evidence criteria: as adding evidence.
+    ("evidence-criteria", "put"): Route(
+        lambda w: reverse("api:evidence-criteria", args=[w.evidence.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+        body=lambda w: {"criteria": []},
+    ),
+    ("evidence-link-criteria", "put"): Route(
+        lambda w: reverse("api:evidence-link-criteria", args=[w.link.public_id]),
+        ok=("officer",),
+        refused=dict.fromkeys(WIDE, 403),
+        body=lambda w: {"criteria": []},
     ),
     ("snapshot-list", "get"): Route(
         lambda w: reverse("api:snapshot-list"),

@@ -668,3 +668,28 @@ def test_default_map_for_the_2026_framework(client, world):
     assert {a.responsible_opd for a in assignments} == {world["opds"]["diskominfo"]}
     i3 = assignments.get(indicator__code="I3")
     assert list(i3.contributors.all()) == [world["opds"]["bkd"]]
+
+
+# --- one step back -----------------------------------------------------------------
+
+
+def test_an_administrator_moves_a_period_one_step_back_with_a_reason(client, world, closed_period):
+    url = reverse("manage:period_step_back", args=["kaltim", closed_period.year])
+    login(client, world["admin"])
+    client.post(url, {"reason": ""})
+    assert EvaluationPeriod.objects.get(pk=closed_period.pk).state == PeriodState.CLOSED
+
+    login(client, world["other_admin"])
+    assert client.post(url, {"reason": "Bukan urusan saya"}).status_code == 404
+    login(client, world["reviewer"])
+    assert client.post(url, {"reason": "Salah tekan"}).status_code in (403, 404)
+    assert EvaluationPeriod.objects.get(pk=closed_period.pk).state == PeriodState.CLOSED
+
+    login(client, world["admin"])
+    response = client.post(url, {"reason": "Ditutup terlalu cepat; dua OPD belum dinilai."})
+    assert response.status_code == 302
+    assert EvaluationPeriod.objects.get(pk=closed_period.pk).state == PeriodState.IN_REVIEW
+    page = client.get(reverse("manage:period_detail", args=["kaltim", closed_period.year]))
+    body = page.content.decode()
+    assert "Ditutup terlalu cepat; dua OPD belum dinilai." in body
+    assert "Mundurkan status ke" in body

@@ -626,3 +626,16 @@ def test_last_years_answer_is_shown_only_to_those_who_may_see_it(client, officer
     Answer.objects.filter(period=previous).update(opd=w.opd)
     page = client.get(detail_url(w.answer)).content.decode()
     assert "CATATAN INTERNAL BAPPEDA" in page
+
+
+def test_the_history_names_people_with_their_position(client, officer_world):
+    w = officer_world
+    type(w.officer).objects.filter(pk=w.officer.pk).update(
+        first_name="Rina", last_name="Wati", position="Analis Kebijakan Ahli Muda"
+    )
+    answering.answer_save(
+        answer=w.answer, user=w.officer, level=2, explanation="FAKTA: x", expected_version=1
+    )
+    client.force_login(w.officer)
+    page = client.get(detail_url(w.answer)).content.decode()
+    assert "Rina Wati (Analis Kebijakan Ahli Muda)" in page

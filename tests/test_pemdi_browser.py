@@ -115,9 +115,13 @@ def test_pemdi_period_officer_reviewer_dashboard_pdf(page, screenshot, pemdi_wor
     page.goto(answer_url)
     page.wait_for_selector("#items")
     assert "Yang menghalangi tingkat 1" in page.inner_text("#items-blocking")
+    # One place to add evidence: the item is chosen with the files.
+    assert page.locator("#evidence-files").count() == 0
+    assert page.locator("#items input[type=file]").count() == 1
     for level in (1, 2, 3):
-        item = page.locator(f"#item-{w.items[level].pk}")
-        item.locator("input[type=file]").set_input_files(
+        upload = page.locator("#item-upload")
+        upload.get_by_label("Butir yang dibuktikan").select_option(str(w.items[level].pk))
+        upload.locator("input[type=file]").set_input_files(
             files=[
                 {
                     "name": f"bukti-tingkat-{level}.pdf",
@@ -126,8 +130,10 @@ def test_pemdi_period_officer_reviewer_dashboard_pdf(page, screenshot, pemdi_wor
                 }
             ]
         )
-        item.get_by_role("button", name="Lampirkan").click()
+        upload.get_by_role("button", name="Lampirkan").click()
         page.wait_for_selector("text=1 berkas dilampirkan pada butir.")
+        files = page.locator(f"#item-{w.items[level].pk}").inner_text()
+        assert f"bukti-tingkat-{level}.pdf" in files
     assert "Yang menghalangi tingkat 4" in page.inner_text("#items-blocking")
     assert page.inner_text("#items-claimed").strip() == "3"
     fits_the_screen(page)

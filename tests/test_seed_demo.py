@@ -250,5 +250,27 @@ def test_a_2026_period_on_pemdi_is_open_with_assignments(seeded):
     assert not answers.filter(indicator__external_source="").exclude(proposed_level=None).exists()
     # The 2025 SPBE period is untouched by the new cycle.
     assert EvaluationPeriod.objects.get(instansi__code="kaltim", year=2025).framework.code == (
-        "spbe-2020"
+        "spbe-2024"
     )
+
+
+def test_2024_and_2025_follow_the_2024_guideline_and_2023_the_questionnaire(seeded):
+    frameworks = dict(
+        EvaluationPeriod.objects.filter(instansi__code="kaltim", year__lt=2026).values_list(
+            "year", "framework__code"
+        )
+    )
+    assert frameworks == {2023: "spbe-2020", 2024: "spbe-2024", 2025: "spbe-2024"}
+    # Indicator 1 of 2025 is a draft of Diskominfo: the officer answers it
+    # with the guideline's checklist (the journey in test_guideline_browser.py).
+    first = Answer.objects.get(
+        period__instansi__code="kaltim", period__year=2025, indicator__code="1"
+    )
+    assert first.state == AnswerState.DRAFT and first.opd.code == "diskominfo"
+    # Handed-in files prove the chosen level's evidence criteria but one.
+    handed_in = EvidenceFile.objects.filter(
+        answer__period__year=2025, answer__indicator__code="3"
+    ).get()
+    keys = sorted(handed_in.criteria.values_list("key", flat=True))
+    assert keys and all(key.startswith("3.4.") for key in keys)
+    assert handed_in.tagged_by == handed_in.uploaded_by

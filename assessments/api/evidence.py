@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from assessments import access
 from assessments.api import serializers as s
 from assessments.api.versions import answer_or_404
-from assessments.evidence import attach
+from assessments.evidence import attach, tags
 from assessments.evidence.checks import EvidenceSizeLimitHandler, safe_display_name, too_big_message
 from assessments.models import EvidenceFile, EvidenceLink
 from spbe_portal.api import COMMON_ERRORS, errors
@@ -53,6 +53,7 @@ class EvidenceList(generics.ListAPIView):
         return (
             access.visible_evidence(self.request.user)
             .select_related("answer")
+            .prefetch_related("criteria")
             .order_by("uploaded_at", "id")
         )
 
@@ -141,7 +142,11 @@ class EvidenceDetail(generics.RetrieveAPIView):
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return access.visible_evidence(self.request.user).select_related("answer")
+        return (
+            access.visible_evidence(self.request.user)
+            .select_related("answer")
+            .prefetch_related("criteria")
+        )
 
     @extend_schema(
         tags=[TAG_EVIDENCE], responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 404)}
@@ -178,8 +183,10 @@ class EvidenceLinkFilter(django_filters.FilterSet):
 
 
 def _links(user):
-    return EvidenceLink.objects.filter(answer__in=access.visible_answers(user)).select_related(
-        "answer"
+    return (
+        EvidenceLink.objects.filter(answer__in=access.visible_answers(user))
+        .select_related("answer")
+        .prefetch_related("criteria")
     )
 
 
@@ -240,4 +247,46 @@ class EvidenceLinkDetail(generics.RetrieveAPIView):
     def delete(self, request, public_id):
         link = self.get_object()
         attach.evidence_link_withdraw(link=link, user=request.user)
+        return Response(s.EvidenceLinkSerializer(link).data)
+
+
+# --- tagging with the guideline's evidence criteria --------------------------------
+
+
+class EvidenceCriteria(APIView):
+    """Which of the guideline's evidence criteria (Kriteria Bukti Dukung) a
+    file proves; the keys are those of GET /api/v1/frameworks/{code}/."""
+
+    @extend_schema(
+        tags=[TAG_EVIDENCE],
+        summary=gettext_lazy("Tandai berkas dengan kriteria bukti dukung yang dibuktikannya"),
+        request=s.EvidenceTagSerializer,
+        responses={200: s.EvidenceSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
+    )
+    def put(self, request, public_id):
+        evidence = access.get_visible_or_404(
+            access.visible_evidence(request.user).select_related("answer"), public_id=public_id
+        )
+        payload = s.EvidenceTagSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        tags.evidence_tag(
+            evidence=evidence, user=request.user, keys=payload.validated_data["criteria"]
+        )
+        return Response(s.EvidenceSerializer(evidence).data)
+
+
+class EvidenceLinkCriteria(APIView):
+    """Which of the guideline's evidence criteria a link proves."""
+
+    @extend_schema(
+        tags=[TAG_EVIDENCE],
+        summary=gettext_lazy("Tandai tautan dengan kriteria bukti dukung yang dibuktikannya"),
+        request=s.EvidenceTagSerializer,
+        responses={200: s.EvidenceLinkSerializer, **errors(*COMMON_ERRORS, 400, 404, 409)},
+    )
+    def put(self, request, public_id):
+        link = access.get_visible_or_404(_links(request.user), public_id=public_id)
+        payload = s.EvidenceTagSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        tags.evidence_tag(evidence=link, user=request.user, keys=payload.validated_data["criteria"])
         return Response(s.EvidenceLinkSerializer(link).data)

@@ -152,6 +152,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     answer = serializers.UUIDField(source="answer.public_id", read_only=True)
     download_url = serializers.SerializerMethodField()
+    # Keys of the guideline's evidence criteria the file proves (e.g. "1.4.2").
+    criteria = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
 
     class Meta:
         model = EvidenceFile
@@ -163,6 +165,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "item",
+            "criteria",
+            "tagged_at",
             "uploaded_at",
             "withdrawn_at",
             "download_url",
@@ -191,10 +195,28 @@ class MessageSerializer(serializers.Serializer):
 class EvidenceLinkSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     answer = serializers.UUIDField(source="answer.public_id", read_only=True)
+    criteria = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
 
     class Meta:
         model = EvidenceLink
-        fields = ["id", "answer", "url", "note", "added_at", "withdrawn_at"]
+        fields = [
+            "id",
+            "answer",
+            "url",
+            "note",
+            "criteria",
+            "tagged_at",
+            "added_at",
+            "withdrawn_at",
+        ]
+
+
+class EvidenceTagSerializer(serializers.Serializer):
+    # The full set: what is not named is untagged. Keys of the answer's own
+    # indicator only (checked by assessments.evidence.tags).
+    criteria = serializers.ListField(
+        child=serializers.CharField(max_length=50), allow_empty=True, max_length=200
+    )
 
 
 class EvidenceLinkAddSerializer(serializers.Serializer):
@@ -237,3 +259,29 @@ class SubmitAllResponse(serializers.Serializer):
     submitted = serializers.ListField(child=serializers.UUIDField())
     not_ready = serializers.ListField(child=serializers.UUIDField())
     failed = SubmitAllFailure(many=True)
+
+
+# --- the guideline's checklist of an answer (assessments.evidence.tags) --------------
+
+
+class ChecklistEvidenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["file", "link"])
+    id = serializers.UUIDField()
+    name = serializers.CharField(help_text="The file's name or the link's address.")
+    criteria = serializers.ListField(child=serializers.CharField())
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    covered = serializers.BooleanField()
+    evidence = serializers.ListField(child=serializers.UUIDField())
+
+
+class ChecklistSerializer(serializers.Serializer):
+    answer = serializers.UUIDField()
+    framework = serializers.CharField()
+    level = serializers.IntegerField(allow_null=True)
+    items = ChecklistItemSerializer(many=True)
+    evidence = ChecklistEvidenceSerializer(many=True)

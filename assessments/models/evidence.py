@@ -37,6 +37,17 @@ class EvidenceFile(models.Model):
         related_name="+",
         verbose_name=_("butir bukti"),
     )
+    # The guideline's evidence criteria this file proves (assessments.evidence.tags).
+    criteria = models.ManyToManyField(
+        "indicators.EvidenceCriterion",
+        blank=True,
+        related_name="+",
+        verbose_name=_("kriteria bukti dukung"),
+    )
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("berkas data dukung")
@@ -57,6 +68,16 @@ class EvidenceLink(models.Model):
     )
     added_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    criteria = models.ManyToManyField(
+        "indicators.EvidenceCriterion",
+        blank=True,
+        related_name="+",
+        verbose_name=_("kriteria bukti dukung"),
+    )
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("tautan data dukung")

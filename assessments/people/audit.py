@@ -66,6 +66,23 @@ class TrailRow:
     action: str
     subject: str
     changes: tuple[Change, ...]
+    note: str = ""
+
+
+def note_latest(instance: models.Model, **data) -> None:
+    """Add what the field changes cannot say (a reason) to the newest audit
+    entry of `instance`, written by the save just before."""
+    entry = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(instance)),
+            object_pk=str(instance.pk),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if entry is not None:
+        entry.additional_data = {**(entry.additional_data or {}), **data}
+        entry.save(update_fields=["additional_data"])
 
 
 def member_trail(member: User) -> list[TrailRow]:
@@ -97,6 +114,7 @@ def _rows(entries, models_by_type: dict[int, type[models.Model]]) -> list[TrailR
             action=_action_label(entry, models_by_type[entry.content_type_id]),
             subject=entry.object_repr,
             changes=_changes(entry, models_by_type[entry.content_type_id]),
+            note=str((entry.additional_data or {}).get("reason", "")),
         )
         for entry in entries
     ]

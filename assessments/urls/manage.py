@@ -52,6 +52,11 @@ urlpatterns = [
         periods.period_transition,
         name="period_transition",
     ),
+    path(
+        "<slug:code>/periode/<int:year>/status-mundur/",
+        periods.period_step_back,
+        name="period_step_back",
+    ),
     path("<slug:code>/periode/<int:year>/penugasan/", periods.assignments, name="assignments"),
     path("<slug:code>/periode/<int:year>/nilai-akhir/", periods.final_levels, name="final_levels"),
     path("<slug:code>/periode/<int:year>/impor/", import_levels, name="import_levels"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from assessments.views import conversation as views_conversation
+from assessments.views import guideline as views_guideline
 from assessments.views import officer as views_officer
 from assessments.views import officer_evidence as views_evidence
 from assessments.views import profile as views_profile
@@ -44,6 +45,15 @@ urlpatterns = [
         "tautan/<uuid:public_id>/tarik/",
         views_evidence.evidence_link_withdraw,
         name="evidence_link_withdraw",
+    ),
+    # Which of the guideline's evidence criteria a file or link proves.
+    path(
+        "data-dukung/<uuid:public_id>/kriteria/", views_guideline.evidence_tag, name="evidence_tag"
+    ),
+    path(
+        "tautan/<uuid:public_id>/kriteria/",
+        views_guideline.evidence_link_tag,
+        name="evidence_link_tag",
     ),
 ]
 

@@ -46,10 +46,29 @@ def item_evidence_upload(request, public_id, item_id):
     return _item_evidence_upload(request, public_id, item_id)
 
 
+@login_required
+@require_POST
+@csrf_exempt
+def item_evidence_upload_chosen(request, public_id):
+    """The answer page's one upload form: the item comes with the files."""
+    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+    return _chosen_item_upload(request, public_id)
+
+
+@csrf_protect
+def _chosen_item_upload(request, public_id):
+    item_id = request.POST.get("item", "")
+    return _attach_to_item(request, public_id, int(item_id) if item_id.isdigit() else None)
+
+
 @csrf_protect
 def _item_evidence_upload(request, public_id, item_id):
+    return _attach_to_item(request, public_id, item_id)
+
+
+def _attach_to_item(request, public_id, item_id):
     answer = _answer_or_404(request.user, public_id)
-    anchor = f"item-{item_id}"
+    anchor = f"item-{item_id}" if item_id is not None else "items"
     if not items.uses_items(answer.period.framework):
         messages.error(request, _("Kerangka periode ini tidak memakai butir bukti."))
         return redirect(_answer_url(answer))

@@ -205,6 +205,7 @@ def evidence_context(user, answer) -> dict:
         "upload_form": EvidenceUploadForm(),
         "link_form": EvidenceLinkForm(),
         "max_upload": settings.EVIDENCE_MAX_BYTES,
+        "item_mode": items.uses_items(answer.period.framework) and not answer.indicator.is_external,
     }
 
 

@@ -92,6 +92,11 @@ def period_detail(request, code, year):
     context = {
         "instansi": instansi,
         "period": period,
+        "step_back": (
+            (period_services.BACK[period.state], labels[period_services.BACK[period.state]])
+            if period.state in period_services.BACK
+            else None
+        ),
         "transitions": [
             (state, labels[state]) for state in period_services.allowed_transitions(period)
         ],
@@ -146,6 +151,26 @@ def period_transition(request, code, year):
                 request,
                 _("Status periode sekarang: %(state)s.") % {"state": period.get_state_display()},
             )
+    return redirect("manage:period_detail", code=instansi.code, year=period.year)
+
+
+@login_required
+@require_POST
+def period_step_back(request, code, year):
+    instansi = instansi_or_404(request, code)
+    period = period_or_404(instansi, year)
+    try:
+        period_services.period_step_back(
+            period=period, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        errors_to_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Status periode dimundurkan menjadi: %(state)s.")
+            % {"state": period.get_state_display()},
+        )
     return redirect("manage:period_detail", code=instansi.code, year=period.year)
 
 

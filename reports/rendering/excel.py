@@ -85,6 +85,12 @@ def _summary(data: ReportData) -> Table:
         (_("Indeks SPBE"), data.index, TWO_DECIMALS),
         (_("Indeks SPBE (eksak)"), exact(data.index_exact), EXACT),
         (_("Predikat"), data.predicate or "", None),
+        # Which reading of the bands gave the predicate (Pemdi's is unverified).
+        *(
+            [(_("Pembacaan predikat"), data.framework.predicate_note, None)]
+            if data.framework.predicate_note
+            else []
+        ),
         (_("Sidik masukan (SHA-256)"), data.inputs_sha256, None),
         (_("Target indeks"), data.target_index, TWO_DECIMALS),
         (_("Lengkap"), _("ya") if data.complete else _("tidak"), None),

@@ -53,15 +53,15 @@ class Command(BaseCommand):
     def _seed(self):
         seeding = self.seeding
         with transaction.atomic():
-            framework = organisation.framework_ensure(seeding)
+            frameworks = organisation.frameworks_by_year(seeding)
             instansi = organisation.instansi_ensure(seeding)
             opds = organisation.opds_ensure(seeding, instansi)
             organisation.kabkota_ensure(seeding, instansi)
             users, new_users = organisation.users_ensure(seeding, instansi, opds)
             for year in history.HISTORIC_WINDOWS:
-                history.historic_period(seeding, instansi, framework, year, users)
-            history.kabkota_results(seeding, instansi, framework, users[demo.ADMINISTRATOR])
-            live.open_period(seeding, instansi, framework, users)
+                history.historic_period(seeding, instansi, frameworks[year], year, users)
+            history.kabkota_results(seeding, instansi, frameworks[2024], users[demo.ADMINISTRATOR])
+            live.open_period(seeding, instansi, frameworks[live.OPEN_YEAR], users)
             live.pemdi_period(seeding, instansi, users, _load_framework)
         return instansi, users, new_users
 

@@ -19,6 +19,10 @@ from decimal import Decimal
 INSTANSI_CODE = "kaltim"
 INSTANSI_NAME = "Pemerintah Provinsi Kalimantan Timur"
 FRAMEWORK_CODE = "spbe-2020"
+# The national evaluations of 2024 and 2025 applied 59/2020 through Pedoman
+# MenPANRB 3/2024 (spbe-2024: same indicators, weights and bands, so the
+# published figures are the same); 2023 keeps the 59/2020 questionnaire.
+FRAMEWORK_BY_YEAR = {2023: "spbe-2020", 2024: "spbe-2024", 2025: "spbe-2024"}
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ TARGETS = {2024: Decimal("3.00")}
 # Returned answers carry (reason, comment) in RETURNS.
 PROGRESS_2025: dict[str, tuple[str, int]] = {
     # validated by the internal assessors already
-    "1": ("validated", 4),
+    "6": ("validated", 4),
     "2": ("validated", 4),
     "32": ("validated", 5),
     "33": ("validated", 5),
@@ -283,8 +287,8 @@ PROGRESS_2025: dict[str, tuple[str, int]] = {
     "15": ("returned", 5),
     "35": ("returned", 5),
     "41": ("returned", 4),
-    # drafts still being written
-    "6": ("draft", 4),
+    # drafts still being written (indicator 1: the guideline's checklist in use)
+    "1": ("draft", 4),
     "7": ("draft", 4),
     "8": ("draft", 4),
     "13": ("draft", 4),

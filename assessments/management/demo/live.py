@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import answering, review
-from assessments.evidence import attach
+from assessments.evidence import attach, tags
 from assessments.management.demo import Seeding
 from assessments.management.demo import data as demo
 from assessments.management.demo.texts import EVIDENCE_URL, Texts, demo_pdf, officers_by_opd
 from assessments.models import Answer, AnswerState, EvaluationPeriod, PeriodState
 from assessments.periods import period_create
-from indicators.models import FrameworkVersion
+from indicators.models import EvidenceCriterion, FrameworkVersion
 
 OPEN_YEAR = 2025
 PEMDI_YEAR = 2026
@@ -63,6 +63,14 @@ def _hand_in(seeding: Seeding, answer: Answer, officer) -> Answer:
     upload = SimpleUploadedFile(f"data-dukung-{code}.pdf", content, "application/pdf")
     evidence = attach.evidence_add(answer=answer, user=officer, uploaded_file=upload)
     seeding.stored_files.append(evidence.file.name)
+    # The file proves the chosen level's evidence criteria but the last, so the
+    # reviewer sees the guideline's checklist with one item still open.
+    keys = list(
+        EvidenceCriterion.objects.filter(
+            criterion__indicator=answer.indicator, criterion__level=answer.proposed_level
+        ).values_list("key", flat=True)
+    )
+    tags.evidence_tag(evidence=evidence, user=officer, keys=keys[:-1] or keys)
     return answering.answer_submit(answer=answer, user=officer, expected_version=answer.version)
 
 

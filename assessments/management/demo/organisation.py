@@ -14,12 +14,17 @@ from assessments.models import OPD, Instansi, Membership, User
 from indicators.models import FrameworkVersion
 
 
-def framework_ensure(seeding: Seeding) -> FrameworkVersion:
-    framework = FrameworkVersion.objects.filter(code=demo.FRAMEWORK_CODE).first()
+def framework_ensure(seeding: Seeding, code: str = demo.FRAMEWORK_CODE) -> FrameworkVersion:
+    framework = FrameworkVersion.objects.filter(code=code).first()
     if framework is None:
-        call_command("load_framework", demo.FRAMEWORK_CODE, stdout=io.StringIO())
-        framework = FrameworkVersion.objects.get(code=demo.FRAMEWORK_CODE)
+        call_command("load_framework", code, stdout=io.StringIO())
+        framework = FrameworkVersion.objects.get(code=code)
     return framework
+
+
+def frameworks_by_year(seeding: Seeding) -> dict[int, FrameworkVersion]:
+    """The SPBE framework version of each demo year (demo.FRAMEWORK_BY_YEAR)."""
+    return {year: framework_ensure(seeding, code) for year, code in demo.FRAMEWORK_BY_YEAR.items()}
 
 
 def instansi_ensure(seeding: Seeding) -> Instansi:

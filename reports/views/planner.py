@@ -16,7 +16,7 @@ from indicators.models import Indicator
 from reports import planner as planning
 from reports.models import Basis
 from reports.snapshots import BASES, gather_levels
-from reports.views_dashboard import readable_period_or_404
+from reports.views.dashboard import readable_period_or_404
 
 PREFERENCE = (Basis.FINAL, Basis.VALIDATED, Basis.SELF)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.access import can_read_results, get_visible_or_404, visible_periods
-from reports.forms_reports import ReportRequestForm
+from reports.forms import ReportRequestForm
 from reports.jobs import (
     report_job_request,
     requestable_kinds,
@@ -23,7 +23,7 @@ from reports.jobs import (
 )
 from reports.models import JobState
 from reports.rendering import CONTENT_TYPES, report_filename
-from reports.views_dashboard import without_drafts
+from reports.views.dashboard import without_drafts
 
 JOBS_SHOWN = 50
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)

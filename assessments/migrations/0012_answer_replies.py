@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_membership_dates'),
+        ('assessments', '0011_evidence_criteria_tags'),
     ]
 
     operations = [

@@ -1,0 +1,33 @@
+"""The guideline panels of the answer and review pages read their data here,
+so each page includes its panel with one line and its view stays as it is."""
+
+from django import template
+
+from assessments.evidence import tags
+from indicators.models import LevelName
+
+register = template.Library()
+
+
+@register.simple_tag
+def answer_guideline(answer, level=None):
+    """The guideline of the answer's indicator with `level` open (the
+    officer's choice; the proposed level when none is given)."""
+    if level in (None, ""):
+        level = answer.proposed_level
+    names = dict(
+        LevelName.objects.filter(
+            framework_id=answer.period.framework_id, capability=answer.indicator.capability
+        ).values_list("level", "name")
+    )
+    try:
+        level = int(level) if level is not None else None
+    except (TypeError, ValueError):
+        level = None
+    return tags.guideline(answer, level=level, level_names=names)
+
+
+@register.filter
+def keys_of(criteria):
+    """The keys of a list of evidence criteria, for `in` tests in templates."""
+    return [c.key for c in criteria]
