@@ -9,6 +9,7 @@ from assessments.api import answers as api_answers
 from assessments.api import catalogue as api_catalogue
 from assessments.api import checklist as api_checklist
 from assessments.api import evidence as api_evidence
+from assessments.api import notifications as api_notifications
 from assessments.api import review as api_review
 from indicators import api as indicators_api
 from reports import api as reports_api
@@ -118,6 +119,20 @@ urlpatterns += [
         "evidence-links/<uuid:public_id>/criteria/",
         api_evidence.EvidenceLinkCriteria.as_view(),
         name="evidence-link-criteria",
+    ),
+]
+
+# The signed-in user's notifications.
+urlpatterns += [
+    path(
+        "notifications/",
+        api_notifications.NotificationList.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read/",
+        api_notifications.NotificationMarkRead.as_view(),
+        name="notification-read",
     ),
 ]
 

@@ -196,38 +196,54 @@ ROUTES: dict[str, Route] = {
     # Submitting everything is the owning officers' act; the period is
     # visible to its instansi (nothing to submit there), hidden from others.
     "assessments:submit_all": Route(
-        POST_ONLY,
+        SIGNED_IN,
         row(foreign="H"),
         data=lambda w: {"period": w.period.pk},
         note="non-officers find nothing of theirs to submit",
     ),
     "assessments:answer_detail": Route(OWNER_SEES, OWNER_ACTS, kwargs=answer_id, data=answer_form),
+    # Every address a form posts to opens the answer page on GET (the
+    # address bar after a refused upload), for those who may see the answer.
     "assessments:answer_submit": Route(
-        POST_ONLY,
+        OWNER_SEES,
         OWNER_ACTS,
         kwargs=answer_id,
         data=lambda w: {"version": w.answer.version},
     ),
     "assessments:evidence_upload": Route(
-        POST_ONLY,
+        OWNER_SEES,
         OWNER_ACTS,
         kwargs=answer_id,
         data=lambda w: {"files": SimpleUploadedFile("pergub.pdf", PDF, "application/pdf")},
     ),
     "assessments:evidence_link_add": Route(
-        POST_ONLY,
+        OWNER_SEES,
         OWNER_ACTS,
         kwargs=answer_id,
         data=lambda w: {"url": "https://jdih.example.go.id/pergub-5", "note": ""},
+    ),
+    "assessments:answer_withdraw": Route(
+        OWNER_SEES,
+        OWNER_ACTS,
+        kwargs=submitted_id,
+        data=lambda w: {"version": w.submitted.version},
+    ),
+    # Replies: the owning OPD's officers and the reviewers talk; leadership
+    # and administrators read the thread but do not take part.
+    "assessments:answer_reply": Route(
+        OWNER_SEES,
+        row(other_officer="H", leadership="F", administrator="F", foreign="H"),
+        kwargs=submitted_id,
+        data=lambda w: {"text": "Berkas SK sudah kami unggah ulang."},
     ),
     "assessments:evidence_download": Route(
         OWNER_SEES, GET_ONLY, kwargs=lambda w: {"public_id": w.evidence.public_id}
     ),
     "assessments:evidence_withdraw": Route(
-        POST_ONLY, OWNER_ACTS, kwargs=lambda w: {"public_id": w.evidence.public_id}
+        OWNER_SEES, OWNER_ACTS, kwargs=lambda w: {"public_id": w.evidence.public_id}
     ),
     "assessments:evidence_link_withdraw": Route(
-        POST_ONLY, OWNER_ACTS, kwargs=lambda w: {"public_id": w.link.public_id}
+        OWNER_SEES, OWNER_ACTS, kwargs=lambda w: {"public_id": w.link.public_id}
     ),
     # Tagging evidence with the guideline's evidence criteria: as adding evidence.
     "assessments:evidence_tag": Route(

@@ -71,6 +71,18 @@ def validated_again(w):
     return w.validated.public_id
 
 
+def notice_for_officer(w) -> str:
+    """A notification to the owning OPD's officer: only that officer may see
+    it or mark it read."""
+    from assessments.models import Notification
+
+    notice = Notification.objects.create(
+        recipient=w.people["officer"], kind="answer_returned", message="Dikembalikan."
+    )
+    w.notice = notice
+    return reverse("api:notification-list")
+
+
 def upload(w):
     return {"answer": str(w.draft.public_id), "file": SimpleUploadedFile("bukti.pdf", PDF)}
 
@@ -234,6 +246,17 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("evidence-download", "get"): Route(
         lambda w: reverse("api:evidence-download", args=[w.evidence.public_id])
+    ),
+    ("notification-list", "get"): Route(
+        notice_for_officer,
+        ok=("officer",),
+        sees=lambda w, b: str(w.notice.id) in ids(b),
+    ),
+    ("notification-read", "post"): Route(
+        lambda w: reverse("api:notification-read"),
+        # Anyone may mark their own: others' ids are left alone (tests/test_api_notifications.py).
+        ok=ACTORS,
+        body=lambda w: {"ids": [w.draft.id]},
     ),
     # Tagging with the guideline's evidence criteria: as adding evidence.
     ("evidence-criteria", "put"): Route(

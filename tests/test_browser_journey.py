@@ -159,6 +159,7 @@ def test_answer_return_revise_accept_and_the_index_follows(page, screenshot, jou
     fits_the_screen(page)
     screenshot("journey-04-answer-page")
     page.get_by_role("button", name="Simpan dan ajukan").click()
+    page.click("#confirm-submit [data-confirm-yes]")  # the confirmation step
     page.wait_for_selector("text=Jawaban diajukan untuk divalidasi.")
     answer = Answer.objects.get(pk=w.answer.pk)
     assert (answer.state, answer.proposed_level) == (AnswerState.SUBMITTED, 4)
@@ -209,6 +210,7 @@ def test_answer_return_revise_accept_and_the_index_follows(page, screenshot, jou
         "reviu belum dilakukan, sehingga tingkat 3."
     )
     page.get_by_role("button", name="Simpan dan ajukan").click()
+    page.click("#confirm-submit [data-confirm-yes]")  # the confirmation step
     page.wait_for_selector("text=Jawaban diajukan untuk divalidasi.")
     answer = Answer.objects.get(pk=w.answer.pk)
     assert (answer.state, answer.proposed_level) == (AnswerState.SUBMITTED, REVISED_LEVEL)

@@ -61,10 +61,11 @@ def focus_shown(page) -> dict:
     return focus
 
 
-def tab_to(page, selector: str, limit: int = 80) -> int:
-    """Presses Tab until `selector` has the focus, checking the ring at every stop."""
+def tab_to(page, selector: str, limit: int = 80, backwards: bool = False) -> int:
+    """Presses Tab (or Shift+Tab) until `selector` has the focus, checking the
+    ring at every stop."""
     for stops in range(1, limit + 1):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
         focus_shown(page)
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return stops
@@ -122,11 +123,19 @@ def test_officer_answers_attaches_and_submits_by_keyboard(
         files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     tab_to(page, "#evidence-files ~ button")
-    press_and_wait(page, "Enter")
+    # The evidence section is replaced in place (htmx), so the answer form
+    # keeps what was typed; the message takes the focus.
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#evidence-notice")
     assert EvidenceFile.objects.filter(answer=w.answer, original_name="pergub.pdf").exists()
 
-    tab_to(page, "button[value=submit]")
+    tab_to(page, "button[value=submit]", backwards=True)
     screenshot("a11y-officer-focus-submit")
+    # Submitting asks first: the dialog opens on "Batal", Tab reaches "Ya".
+    page.keyboard.press("Enter")
+    assert page.locator("#confirm-submit").is_visible()
+    page.keyboard.press("Tab")
+    focus_shown(page)
     press_and_wait(page, "Enter")
     answer = Answer.objects.get(pk=w.answer.pk)
     assert (answer.state, answer.proposed_level) == (AnswerState.SUBMITTED, 3)

@@ -567,6 +567,7 @@ def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_pa
     page.wait_for_selector("text=1 berkas data dukung ditambahkan.")
     screenshot("officer-answer-draft")
     page.click("button[value=submit]")
+    page.click("#confirm-submit [data-confirm-yes]")  # the confirmation step
     page.wait_for_selector("text=Jawaban diajukan untuk divalidasi.")
     assert not page.is_visible("#answer-form")
     screenshot("officer-answer-submitted")

@@ -142,6 +142,7 @@ def test_pemdi_period_officer_reviewer_dashboard_pdf(page, screenshot, pemdi_wor
         "FAKTA: Pergub Tata Kelola Pemdi 2026. ANALISIS: diterapkan pada layanan prioritas."
     )
     page.get_by_role("button", name="Simpan dan ajukan").click()
+    page.click("#confirm-submit [data-confirm-yes]")  # the confirmation step
     page.wait_for_selector("text=Jawaban diajukan untuk divalidasi.")
     answer = Answer.objects.get(pk=w.answer.pk)
     assert (answer.state, answer.proposed_level) == (AnswerState.SUBMITTED, 3)

@@ -74,6 +74,8 @@ class EventKind(models.TextChoices):
     EXTERNAL_SET = "external_set", _("Nilai eksternal dicatat")
     WITHDRAWN = "withdrawn", _("Pengajuan ditarik")
     REOPENED = "reopened", _("Dibuka kembali")
+    # A message in the answer's conversation; it changes nothing in the answer.
+    COMMENTED = "commented", _("Tanggapan")
 
 
 class ReturnReason(models.TextChoices):

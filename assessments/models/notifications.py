@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     ANSWER_ADJUSTED = "answer_adjusted", _("Tingkat jawaban disesuaikan asesor")
     ANSWER_REOPENED = "answer_reopened", _("Jawaban tervalidasi dibuka kembali")
     ANSWERS_SUBMITTED = "answers_submitted", _("Jawaban baru menunggu verifikasi")
+    ANSWER_REPLIED = "answer_replied", _("Tanggapan baru pada percakapan jawaban")
 
 
 class NotificationQuerySet(models.QuerySet):

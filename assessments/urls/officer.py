@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from assessments.views import conversation as views_conversation
 from assessments.views import guideline as views_guideline
 from assessments.views import officer as views_officer
+from assessments.views import officer_evidence as views_evidence
 from assessments.views import profile as views_profile
 
 app_name = "assessments"
@@ -13,29 +15,35 @@ urlpatterns = [
     path("indikator-saya/ajukan-semua/", views_officer.answers_submit_all, name="submit_all"),
     path("jawaban/<uuid:public_id>/", views_officer.answer_detail, name="answer_detail"),
     path("jawaban/<uuid:public_id>/ajukan/", views_officer.answer_submit, name="answer_submit"),
+    path("jawaban/<uuid:public_id>/tarik/", views_officer.answer_withdraw, name="answer_withdraw"),
+    path(
+        "jawaban/<uuid:public_id>/tanggapan/",
+        views_conversation.answer_reply,
+        name="answer_reply",
+    ),
     path(
         "jawaban/<uuid:public_id>/data-dukung/",
-        views_officer.evidence_upload,
+        views_evidence.evidence_upload,
         name="evidence_upload",
     ),
     path(
         "jawaban/<uuid:public_id>/tautan/",
-        views_officer.evidence_link_add,
+        views_evidence.evidence_link_add,
         name="evidence_link_add",
     ),
     path(
         "data-dukung/<uuid:public_id>/unduh/",
-        views_officer.evidence_download,
+        views_evidence.evidence_download,
         name="evidence_download",
     ),
     path(
         "data-dukung/<uuid:public_id>/tarik/",
-        views_officer.evidence_withdraw,
+        views_evidence.evidence_withdraw,
         name="evidence_withdraw",
     ),
     path(
         "tautan/<uuid:public_id>/tarik/",
-        views_officer.evidence_link_withdraw,
+        views_evidence.evidence_link_withdraw,
         name="evidence_link_withdraw",
     ),
     # Which of the guideline's evidence criteria a file or link proves.

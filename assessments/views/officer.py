@@ -1,9 +1,9 @@
-"""The OPD officer's workspace: my indicators, the answer page, evidence.
+"""The OPD officer's workspace: my indicators, the answer page, submitting
+and withdrawing (evidence is in officer_evidence, replies in conversation).
 
 Every object comes through assessments.access (404 when not visible) and
-every change through assessments.answering or assessments.evidence.attach,
-whose refusals are domain errors (spbe_portal.errors); a view catches one
-only to show it beside what the user typed."""
+every change through assessments.answering (which refuses with a domain
+error); a view catches one only to show it beside what the user typed."""
 
 from __future__ import annotations
 
@@ -12,21 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import access, answering, items, lifecycle
-from assessments.evidence import attach
-from assessments.evidence.checks import (
-    INLINE_CONTENT_TYPES,
-    EvidenceSizeLimitHandler,
-    safe_display_name,
-    too_big_message,
-)
+from assessments import access, answering, conversation, items, lifecycle
 from assessments.forms.answer import AnswerForm, EvidenceLinkForm, EvidenceUploadForm
 from assessments.models import (
     Answer,
@@ -36,8 +27,9 @@ from assessments.models import (
     EvidenceLink,
     PeriodState,
 )
+from assessments.views.conversation import decision_of
 from indicators.models import LevelName
-from spbe_portal.errors import Conflict, DomainError, status_of
+from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
 CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
 DONE_STATES = (AnswerState.SUBMITTED, AnswerState.VALIDATED)
@@ -102,7 +94,17 @@ def my_indicators(request):
         row["period_id"]: row
         for row in base.filter(opd_id__in=opds)
         .values("period_id")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(state__in=DONE_STATES)))
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(state__in=DONE_STATES)),
+            # What "Ajukan semua" would take: the confirmation says how many.
+            ready=Count(
+                "pk",
+                filter=Q(state__in=lifecycle.EDITABLE, proposed_level__isnull=False)
+                & ~Q(explanation=""),
+            ),
+            editable=Count("pk", filter=Q(state__in=lifecycle.EDITABLE)),
+        )
     }
     names = _level_names(a.period.framework_id for a in answers)
     now = timezone.now()
@@ -118,8 +120,12 @@ def my_indicators(request):
         )
         entry["answers"].append(answer)
     for entry in periods.values():
-        row = entry["progress"] or {"total": 0, "done": 0}
+        # A contributing OPD owns none of the period's answers: it sees no
+        # progress of its own and no button with nothing to submit.
+        row = entry["progress"] or {"total": 0, "done": 0, "ready": 0, "editable": 0}
         entry["total"], entry["done"] = row["total"], row["done"]
+        entry["ready"], entry["not_ready"] = row["ready"], row["editable"] - row["ready"]
+        entry["confirm_id"] = f"confirm-submit-all-{entry['period'].pk}"
         entry["percent"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
         entry["open"] = entry["period"].accepts_answers(now)
         entry["closed_for_answers"] = now >= entry["period"].fill_closes_at
@@ -188,6 +194,21 @@ def _evidence(answer):
     }
 
 
+def evidence_context(user, answer) -> dict:
+    """What the evidence section shows, on the page and as an htmx fragment."""
+    _files, evidence = _evidence(answer)
+    editable = answer.state in lifecycle.EDITABLE and answer.period.accepts_answers()
+    return {
+        "answer": answer,
+        **evidence,
+        "can_add_evidence": editable and access.can_add_evidence(user, answer),
+        "upload_form": EvidenceUploadForm(),
+        "link_form": EvidenceLinkForm(),
+        "max_upload": settings.EVIDENCE_MAX_BYTES,
+        "item_mode": items.uses_items(answer.period.framework) and not answer.indicator.is_external,
+    }
+
+
 def _answer_page(request, answer, *, form=None, conflict=None, error=None, status=200):
     """Render the answer page; `form` carries what the user typed when a
     save was refused, so nothing is lost."""
@@ -212,6 +233,7 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         )
     last_year = _last_year(user, answer)
     files, evidence = _evidence(answer)
+    events = _history(answer)
     # Pemdi: evidence per item and a derived level instead of a chosen one.
     item_mode = items.uses_items(framework) and not indicator.is_external
     context = {
@@ -235,7 +257,13 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         "last_year": last_year,
         "last_year_level_name": names.get(last_year.validated_level, "") if last_year else "",
         **evidence,
-        "events": _history(answer),
+        "events": events,
+        "decision": decision_of(answer, events, names),
+        "can_reply": conversation.can_reply(user, answer)
+        and period.state in conversation.CONVERSATION_PERIOD_STATES,
+        "can_withdraw": access.can_edit_answer(user, answer)
+        and answer.state == AnswerState.SUBMITTED
+        and accepts,
         "conflict": conflict,
         "error": error,
         "max_upload": settings.EVIDENCE_MAX_BYTES,
@@ -313,9 +341,11 @@ def answer_detail(request, public_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def answer_submit(request, public_id):
     answer = _answer_or_404(request.user, public_id)
+    if request.method == "GET":
+        return redirect("assessments:answer_detail", public_id=answer.public_id)
     try:
         answering.answer_submit(
             answer=answer, user=request.user, expected_version=request.POST.get("version")
@@ -331,8 +361,34 @@ def answer_submit(request, public_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+def answer_withdraw(request, public_id):
+    """Take back a submission no reviewer has decided: a draft again."""
+    answer = _answer_or_404(request.user, public_id)
+    if request.method == "GET":
+        return redirect("assessments:answer_detail", public_id=answer.public_id)
+    try:
+        answering.answer_withdraw(
+            answer=answer, user=request.user, expected_version=request.POST.get("version")
+        )
+    except Conflict as exc:
+        return _answer_page(
+            request, exc.current, conflict=exc.current, error=exc.message, status=409
+        )
+    except NotAllowed:
+        raise  # a 403 page: nothing here this user could fix
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Pengajuan ditarik; jawaban kembali menjadi draf."))
+    return redirect("assessments:answer_detail", public_id=answer.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def answers_submit_all(request):
+    if request.method == "GET":
+        return redirect("assessments:my_indicators")
     period = access.get_visible_or_404(
         access.visible_periods(request.user), pk=request.POST.get("period")
     )
@@ -355,126 +411,3 @@ def answers_submit_all(request):
     if not (result.submitted or result.not_ready or result.failed):
         messages.info(request, _("Tidak ada jawaban yang perlu diajukan."))
     return redirect("assessments:my_indicators")
-
-
-@login_required
-@require_POST
-@csrf_exempt
-def evidence_upload(request, public_id):
-    # The size limit has to be in place before anything reads the body, and
-    # the CSRF check reads it; so CSRF is checked just after, not skipped.
-    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
-    return _evidence_upload(request, public_id)
-
-
-@csrf_protect
-def _evidence_upload(request, public_id):
-    answer = _answer_or_404(request.user, public_id)
-    form = EvidenceUploadForm(request.POST, request.FILES)
-    too_big = [(name, too_big_message(), 400) for name in request.evidence_too_big]
-    if not form.is_valid() and not too_big:
-        return _answer_page(
-            request, answer, error=" ".join(form.errors.get("files", [])), status=400
-        )
-    errors, added = list(too_big), 0
-    for uploaded in form.cleaned_data.get("files", []) if form.is_valid() else []:
-        try:
-            attach.evidence_add(answer=answer, user=request.user, uploaded_file=uploaded)
-            added += 1
-        except DomainError as exc:
-            errors.append((safe_display_name(uploaded.name), exc.message, status_of(exc)))
-    if errors:
-        text = " ".join(f"«{name}»: {message}" for name, message, _status in errors)
-        if added:
-            text = _("%(n)s berkas diterima. ") % {"n": added} + text
-        return _answer_page(request, answer, error=text, status=max(s for *_x, s in errors))
-    messages.success(request, _("%(n)s berkas data dukung ditambahkan.") % {"n": added})
-    return redirect("assessments:answer_detail", public_id=answer.public_id)
-
-
-@login_required
-@require_POST
-def evidence_withdraw(request, public_id):
-    evidence = access.get_visible_or_404(
-        access.visible_evidence(request.user).select_related("answer"), public_id=public_id
-    )
-    try:
-        attach.evidence_withdraw(evidence=evidence, user=request.user)
-    except DomainError as exc:
-        return _answer_page(
-            request,
-            _answer_or_404(request.user, evidence.answer.public_id),
-            error=exc.message,
-            status=status_of(exc),
-        )
-    messages.success(request, _("Data dukung ditarik; berkasnya tetap tersimpan untuk riwayat."))
-    return redirect("assessments:answer_detail", public_id=evidence.answer.public_id)
-
-
-@login_required
-@require_POST
-def evidence_link_add(request, public_id):
-    answer = _answer_or_404(request.user, public_id)
-    form = EvidenceLinkForm(request.POST)
-    if not form.is_valid():
-        errors = " ".join(e for errs in form.errors.values() for e in errs)
-        return _answer_page(request, answer, error=errors, status=400)
-    try:
-        attach.evidence_link_add(
-            answer=answer,
-            user=request.user,
-            url=form.cleaned_data["url"],
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        return _answer_page(request, answer, error=exc.message, status=status_of(exc))
-    messages.success(request, _("Tautan data dukung ditambahkan."))
-    return redirect("assessments:answer_detail", public_id=answer.public_id)
-
-
-@login_required
-@require_POST
-def evidence_link_withdraw(request, public_id):
-    link = access.get_visible_or_404(
-        EvidenceLink.objects.filter(answer__in=access.visible_answers(request.user)).select_related(
-            "answer"
-        ),
-        public_id=public_id,
-    )
-    try:
-        attach.evidence_link_withdraw(link=link, user=request.user)
-    except DomainError as exc:
-        return _answer_page(
-            request,
-            _answer_or_404(request.user, link.answer.public_id),
-            error=exc.message,
-            status=status_of(exc),
-        )
-    messages.success(request, _("Tautan data dukung ditarik."))
-    return redirect("assessments:answer_detail", public_id=link.answer.public_id)
-
-
-@login_required
-@require_GET
-def evidence_download(request, public_id):
-    """Stream an evidence file to someone who may see its answer. Always an
-    attachment unless ?inline=1 for a PDF or an image (the reviewer's
-    preview); the stored type is sent with nosniff so browsers never guess."""
-    evidence = access.get_visible_or_404(access.visible_evidence(request.user), public_id=public_id)
-    inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_CONTENT_TYPES
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=safe_display_name(evidence.original_name),
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # Nothing in a file may run, not even a PDF script that slipped past the
-    # evidence check: the browser's own PDF viewer is not affected by it.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from assessments.access import (
     visible_periods,
 )
 from assessments.external import external_waiting_codes
-from assessments.models import OPD, EvaluationPeriod
+from assessments.models import OPD, EvaluationPeriod, PeriodState, Role
 from indicators import scoring
 from reports import timeline
 from reports.figures import opd_figures, period_standings, ranked_by_open_points
@@ -40,11 +41,23 @@ logger = logging.getLogger(__name__)
 PREFERENCE = (Basis.FINAL, Basis.VALIDATED, Basis.SELF)
 
 
+def without_drafts(user, periods):
+    """A draft period is one an administrator is still preparing: only the
+    instansi's administrators see it among results and reports until it is
+    opened, so leadership never reads a year that has not begun."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return periods
+    return periods.filter(
+        ~Q(state=PeriodState.DRAFT) | Q(instansi_id__in=scope.instansi_ids(Role.ADMINISTRATOR))
+    )
+
+
 def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
     """404 for a period the user cannot see at all, 403 for one they see
     but whose results they may not read (officers)."""
     period = get_visible_or_404(
-        visible_periods(user).select_related("instansi", "framework"),
+        without_drafts(user, visible_periods(user)).select_related("instansi", "framework"),
         instansi__code=instansi,
         year=year,
     )
@@ -126,12 +139,20 @@ def chart(kind: str, labels, datasets, *, max_value=None, title="") -> dict:
 @login_required
 @require_GET
 def results_home(request):
-    """The latest period whose results the user may read."""
+    """The latest period with results that the user may read (an open year
+    with nothing computed yet would greet leadership with empty cards), or
+    else the latest period they may read at all."""
     scope = scope_for(request.user)
-    periods = visible_periods(request.user).select_related("instansi").order_by("-year")
+    periods = without_drafts(request.user, visible_periods(request.user))
     if not scope.is_superuser:
         periods = periods.filter(instansi_id__in=scope.instansi_ids(*INSTANSI_WIDE_ROLES))
-    period = periods.first()
+    results = IndexSnapshot.objects.filter(period=OuterRef("pk"), complete=True)
+    period = (
+        periods.annotate(has_results=Exists(results))
+        .select_related("instansi")
+        .order_by("-has_results", "-year", "instansi__name")
+        .first()
+    )
     if period is None:
         raise PermissionDenied
     return redirect("reports:dashboard", instansi=period.instansi.code, year=period.year)
@@ -142,10 +163,9 @@ def results_home(request):
 def dashboard(request, instansi: str, year: int):
     period = readable_period_or_404(request.user, instansi, year)
     framework = period.framework
+    same_instansi = EvaluationPeriod.objects.filter(instansi_id=period.instansi_id)
     periods = list(
-        EvaluationPeriod.objects.filter(instansi_id=period.instansi_id)
-        .select_related("framework")
-        .order_by("year")
+        without_drafts(request.user, same_instansi).select_related("framework").order_by("year")
     )
     snapshots = {
         (s.period_id, s.basis): s

@@ -23,6 +23,7 @@ from reports.jobs import (
 )
 from reports.models import JobState
 from reports.rendering import CONTENT_TYPES, report_filename
+from reports.views.dashboard import without_drafts
 
 JOBS_SHOWN = 50
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
@@ -59,7 +60,9 @@ def jobs_context(request, period) -> dict:
 def report_index(request):
     """The periods whose reports the user may work with."""
     periods = (
-        visible_periods(request.user).select_related("instansi").order_by("instansi__name", "-year")
+        without_drafts(request.user, visible_periods(request.user))
+        .select_related("instansi")
+        .order_by("instansi__name", "-year")
     )
     return render(request, "reports/report_index.html", {"periods": periods})
 

@@ -1,0 +1,60 @@
+"""Numbers, dates and times the Indonesian way, in one place for every page:
+"29 November 2026 14.05 WITA", "70,5", "periode 2025". Django's own DATETIME
+formats abbreviate months and leave out the time zone, and `floatformat`
+keeps trailing zeros ("70,5000"), so the pages use these instead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+EMPTY = "–"
+
+
+@register.filter
+def waktu(value):
+    """A moment in the portal's time zone, named: 29 November 2026 14.05 WITA."""
+    if not value:
+        return EMPTY
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    # Translators: a Django date format; keep "T" (the time zone, e.g. WITA).
+    return date_filter(value, pgettext("datetime format", "j F Y H.i T"))
+
+
+@register.filter
+def tanggal(value):
+    """A date: 29 November 2026 (a moment's date where the portal is)."""
+    if not value:
+        return EMPTY
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_filter(value, pgettext("date format", "j F Y"))
+
+
+@register.filter
+def desimal(value, places=4):
+    """A decimal with a comma and without trailing zeros: 70,5; 12,5; 3."""
+    if value is None or value == "":
+        return EMPTY
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    number = round(number, int(places)).normalize()
+    shown = max(0, -number.as_tuple().exponent)
+    return number_format(number, decimal_pos=shown, use_l10n=True)
+
+
+@register.filter
+def desimal_list(values, separator=" · "):
+    """Several decimals (an external indicator's level bounds): 12,5 · 25 · 50."""
+    return separator.join(desimal(v) for v in values or ())
