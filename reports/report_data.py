@@ -155,6 +155,11 @@ class ReportData:
     external_waiting: list[str] = field(default_factory=list)
 
     @property
+    def index_display(self) -> str:
+        """The index as the snapshots store it ("3.79"), or empty."""
+        return f"{self.index:.2f}" if self.index is not None else ""
+
+    @property
     def index_label(self) -> str:
         return timeline.instrument_label(self.framework)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views_dashboard, views_planner, views_reports
+from reports import views_dashboard, views_documents, views_planner, views_reports
 
 app_name = "reports"
 
@@ -20,4 +20,13 @@ urlpatterns += [
     ),
     path("<slug:instansi>/<int:year>/reports/", views_reports.report_list, name="report_list"),
     path("<slug:instansi>/<int:year>/reports/jobs/", views_reports.report_jobs, name="report_jobs"),
+]
+
+# Issued documents: the administrator's kop surat, numbering and signatories.
+urlpatterns += [
+    path(
+        "<slug:instansi>/<int:year>/dokumen/",
+        views_documents.document_settings,
+        name="document_settings",
+    ),
 ]

@@ -23,6 +23,7 @@ from reports.jobs import (
 )
 from reports.models import JobState
 from reports.rendering import CONTENT_TYPES, report_filename
+from spbe_portal.errors import Invalid
 
 JOBS_SHOWN = 50
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
@@ -90,6 +91,8 @@ def report_list(request, instansi: str, year: int):
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+            except Invalid as error:
+                form.add_error(None, error.message)
             else:
                 job.refresh_from_db(fields=["state", "message"])
                 if job.state == JobState.QUEUED and job.message:

@@ -95,7 +95,9 @@ def test_opd_report_lists_only_its_indicators(kaltim2024):
     assert "3,79" not in text and "Rata-rata tertimbang" not in text
 
 
-def test_berita_acara_is_ready_for_signature(kaltim2024):
+def test_berita_acara_unissued_is_a_draft_without_digest(kaltim2024):
+    """Rendered without being issued (only tests do), a Berita Acara says it
+    is a draft; issued ones are in tests/test_report_documents.py."""
     data = report_data(period=kaltim2024.period, basis="validated")
     _, text = pdf_text(render_pdf(data, ReportKind.BERITA_ACARA))
     text = flat(text)
@@ -103,7 +105,8 @@ def test_berita_acara_is_ready_for_signature(kaltim2024):
     assert "Koordinator SPBE" in text
     assert "Tim Asesor Internal" in text
     assert "3,82" in text
-    assert "NIP." in text
+    assert "Konsep, belum bernomor" in text
+    assert data.inputs_sha256 not in text and "SHA-256" not in text
 
 
 def test_incomplete_period_names_missing_indicators(kaltim2024):
