@@ -112,9 +112,13 @@ def test_instansi_report_carries_number_code_and_signatures(kaltim2024_signed):
 
 def test_opd_report_and_excel_are_not_numbered(kaltim2024_signed):
     period = kaltim2024_signed.period
-    render_report(
+    content = render_report(
         period=period, basis="final", kind="opd", opd=kaltim2024_signed.opds[0], fmt="pdf"
     )
+    _, text = flat(content)
+    assert "Diskominfo" in text and "Status" in text and "Tervalidasi" in text
+    assert "3,79" not in text and "Nomor" not in text
+    first_page_png(content, "opd")
     render_report(period=period, basis="final", kind="instansi", fmt="xlsx")
     assert not IssuedDocument.objects.exists()
 
