@@ -133,6 +133,7 @@ def issue(
     index_display: str,
     render: Callable[[Issue], bytes],
     user=None,
+    job=None,
 ) -> bytes:
     """Numbers, renders (through `render`, given what the document prints)
     and registers one document; returns the file's bytes."""
@@ -173,6 +174,7 @@ def issue(
             issued_at=issued_at,
             sha256=hashlib.sha256(content).hexdigest(),
             issued_by=user,
+            job=job,
         )
     return content
 

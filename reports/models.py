@@ -231,6 +231,15 @@ class IssuedDocument(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The job that issued it, when a worker did (not render_report). A job
+    # caught half way and rendered again issues again: its latest counts.
+    job = models.ForeignKey(
+        ReportJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
 
     class Meta:
         verbose_name = _("dokumen terbit")

@@ -58,7 +58,7 @@ def report_render(job_id: int) -> str:
     }
     with translation.override("id"):
         try:
-            content = render_report(**params, user=job.requested_by)
+            content = render_report(**params, user=job.requested_by, job=job)
         except TRANSIENT_ERRORS:
             raise
         except Invalid as error:

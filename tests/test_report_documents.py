@@ -355,3 +355,43 @@ def test_api_refuses_berita_acara_on_another_basis(client, kaltim2024_signed):
     assert response.status_code == 400
     assert "hanya diterbitkan atas dasar" in str(response.json())
     assert not ReportJob.objects.exists()
+
+
+def test_api_issues_the_berita_acara_and_names_its_document(
+    kaltim2024_signed, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    from spbe_portal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
+    }
+    api = APIClient()
+    api.force_authenticate(role_in(kaltim2024_signed.instansi, Role.LEADERSHIP))
+    payload = {"period": kaltim2024_signed.period.pk, "basis": "validated", "format": "pdf"}
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(
+            reverse("api:report-job-list"), payload | {"kind": "berita-acara"}, format="json"
+        )
+    assert created.status_code == 201
+    job = api.get(created["Location"]).json()
+    document = IssuedDocument.objects.get()
+    assert job["state"] == "done"
+    assert job["document"] == {
+        "number": document.number,
+        "code": document.code,
+        "issued_at": job["document"]["issued_at"],
+        "sha256": document.sha256,
+        "verification_url": f"/verifikasi-dokumen/{document.code}/",
+    }
+    download = api.get(job["download_url"])
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == document.sha256
+    listed = api.get(reverse("api:report-job-list")).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["document"]["code"] == document.code

@@ -19,7 +19,9 @@ CONTENT_TYPES = {
 }
 
 
-def render_report(*, period, basis: str, kind: str, opd=None, fmt: str, user=None) -> bytes:
+def render_report(
+    *, period, basis: str, kind: str, opd=None, fmt: str, user=None, job=None
+) -> bytes:
     """The finished file's bytes. An instansi report or Berita Acara in PDF
     is issued: numbered and registered (reports.documents); a Berita Acara
     on any basis but the validated one is refused (spbe_portal.errors.Invalid).
@@ -43,6 +45,7 @@ def render_report(*, period, basis: str, kind: str, opd=None, fmt: str, user=Non
             index_display=data.index_display,
             render=lambda printed: render_pdf(data, kind, issue=printed),
             user=user,
+            job=job,
         )
     from reports.rendering.excel import render_xlsx
 
