@@ -395,3 +395,47 @@ def test_api_issues_the_berita_acara_and_names_its_document(
     listed = api.get(reverse("api:report-job-list")).json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert rows[0]["document"]["code"] == document.code
+
+
+def test_ui_issues_the_berita_acara(
+    client, kaltim2024_signed, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from spbe_portal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
+    }
+    login(client, role_in(kaltim2024_signed.instansi, Role.REVIEWER))
+    url = reverse("reports:report_list", kwargs={"instansi": "kaltim", "year": 2024})
+    form = {"kind": "berita-acara", "basis": "validated", "fmt": "pdf", "idempotency_key": "k1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, form).status_code == 302
+    job = ReportJob.objects.get()
+    document = IssuedDocument.objects.get()
+    assert (job.state, document.job_id, document.issued_by.username) == (
+        "done",
+        job.pk,
+        job.requested_by.username,
+    )
+    download = client.get(reverse("reports:report_download", kwargs={"public_id": job.public_id}))
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == document.sha256
+
+
+def test_demo_documents_are_written_once(kaltim2024):
+    from assessments.management.demo import Seeding
+    from assessments.management.demo.documents import documents_ensure
+
+    first, second = Seeding(password="x"), Seeding(password="x")
+    documents_ensure(first, kaltim2024.instansi)
+    documents_ensure(second, kaltim2024.instansi)
+    assert len(first.created) == 2 and second.created == []
+    letterhead = Letterhead.objects.get()
+    assert letterhead.number_pattern == "000.8/{nomor}/Diskominfo/{tahun}"
+    assert bytes(letterhead.logo).startswith(b"\x89PNG")
+    signatories = Signatories.objects.get(period=kaltim2024.period)
+    assert len(signatories.coordinator_nip) == 18 and signatories.coordinator_nip.isdigit()
