@@ -1,17 +1,26 @@
 # The two commands a new user needs:
-#   make run   - set everything up and start the portal on http://127.0.0.1:8000
+#   make run   - set everything up and serve the demo on http://127.0.0.1:8000
+#                the way production does (gunicorn, WhiteNoise, DEBUG off)
 #   make test  - set everything up and run the whole test suite
+# `make dev` serves the same demo with Django's autoreloading development server.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The local demo's signing key: random, made once, kept out of git under var/.
+DEMO_KEY ?= var/demo-secret-key
+# Where `make run` and `make dev` listen.
+RUN_ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run test setup system-deps test-system-deps services messages lint format migrate bench worker
+.PHONY: run dev test test-fast setup system-deps test-system-deps services messages lint format migrate \
+	demo bench worker
 
-$(STAMP): requirements.lock pyproject.toml
+# Dependencies come from uv.lock only (pyproject.toml declares them): every
+# group, so tests and tools are there. The image installs the runtime alone.
+$(STAMP): uv.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv sync --frozen --quiet --python $(BIN)/python --extra s3
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -34,10 +43,29 @@ migrate: messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_frameworks
 
-run: export DEBUG ?= true
-run: migrate
+$(DEMO_KEY): | setup
+	mkdir -p $(dir $@)
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# Production settings on the embedded default (SQLite, jobs in-process): the
+# portal's own error pages, static files from WhiteNoise. Cookies are not
+# marked Secure because the demo is plain HTTP on the loopback.
+ifndef SECRET_KEY
+run dev demo: export SECRET_KEY_FILE ?= $(abspath $(DEMO_KEY))
+endif
+run dev demo: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+run dev demo: export SECURE_COOKIES ?= false
+dev: export DEBUG ?= true
+
+demo: $(DEMO_KEY) migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn spbe_portal.wsgi --config spbe_portal/gunicorn.conf.py --bind $(RUN_ADDRESS)
+
+dev: demo
+	$(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spbe_portal
 test: export REDIS_URL ?= redis://127.0.0.1:6379/15
@@ -46,6 +74,14 @@ test: messages test-system-deps services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The quick loop while working: no browser, worker, multi-node or other slow
+# test; stops at the first failure. `make test` still runs everything.
+test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spbe_portal
+test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test-fast: export SECRET_KEY ?= test-only-secret-key-not-for-production
+test-fast: messages services
+	$(BIN)/pytest -m "not browser and not worker and not slow" -x -q
 
 lint: setup
 	$(BIN)/ruff check .

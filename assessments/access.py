@@ -54,8 +54,8 @@ def scope_for(user) -> Scope:
         return cached
     roles: dict[int, set[str]] = {}
     opds: set[int] = set()
-    for instansi_id, role, opd_id in Membership.objects.filter(user=user).values_list(
-        "instansi_id", "role", "opd_id"
+    for instansi_id, role, opd_id in (
+        Membership.objects.current().filter(user=user).values_list("instansi_id", "role", "opd_id")
     ):
         roles.setdefault(instansi_id, set()).add(role)
         if role == Role.OFFICER and opd_id:
@@ -199,3 +199,26 @@ def is_administrator(user) -> bool:
     """For the navigation: does the user administer any instansi?"""
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.instansi_ids(Role.ADMINISTRATOR))
+
+
+def can_manage_instansi(user, instansi: Instansi) -> bool:
+    """Set up OPDs, accounts, roles and periods of this instansi: its own
+    administrators, and those of the province it is registered under."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    own = scope.instansi_ids(Role.ADMINISTRATOR)
+    return instansi.id in own or (instansi.parent_id is not None and instansi.parent_id in own)
+
+
+def can_manage_account(user, member) -> bool:
+    """Account-wide changes (name, e-mail, NIP, active, invitations) only for
+    accounts whose every role lies in instansi this administrator manages:
+    an account shared with another instansi is theirs to change too. A
+    superuser's account is changed only by a superuser."""
+    if member.is_superuser and not scope_for(user).is_superuser:
+        return False
+    held = set(
+        Membership.objects.current().filter(user=member).values_list("instansi_id", flat=True)
+    )
+    return held <= set(administrable_instansi(user).values_list("id", flat=True))

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments import lifecycle
@@ -29,6 +31,15 @@ OPTIONAL_COLUMNS = ("explanation",)
 # Excel's own header row is row 1, so data rows are numbered as the user sees them.
 FIRST_DATA_ROW = 2
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# A framework has at most a few hundred indicators: these bound what a hostile
+# file can make us build (a sheet may claim A1:XFD1048576 while holding nothing).
+MAX_ROWS = 10_000
+MAX_COLUMNS = 50
+# An .xlsx is a zip; judged from its directory before openpyxl opens it.
+XLSX_MAX_ENTRIES = 200
+XLSX_MAX_UNCOMPRESSED = 10 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FLOOR = 1024 * 1024  # small workbooks may compress well
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -86,7 +97,11 @@ def levels_read(data: bytes, *, framework, name: str = "") -> list[LevelRow]:
 
 def levels_read_path(path: Path, *, framework) -> list[LevelRow]:
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            # The size is checked before the file is read, as for an upload.
+            if Path(path).stat().st_size > MAX_FILE_BYTES:
+                raise LevelFileError([_too_big(str(path))])
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise LevelFileError(
             [RowError(None, "", str(path), _("berkas tidak dapat dibaca: %s") % exc.strerror)]
@@ -211,19 +226,23 @@ def _import_row(answer: Answer, row: LevelRow, field: str, basis: str, user) -> 
 # --- reading -----------------------------------------------------------------
 
 
+def _too_big(name: str) -> RowError:
+    limit = {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+    return RowError(None, "", name, _("berkas terlalu besar (maksimal %(mb)s MB)") % limit)
+
+
+def _refused(name: str, reason: str) -> LevelFileError:
+    return LevelFileError([RowError(None, "", name, reason)])
+
+
+def _too_many_rows(name: str) -> LevelFileError:
+    limit = {"rows": number_format(MAX_ROWS, force_grouping=True)}
+    return _refused(name, _("lebih dari %(rows)s baris; hapus baris di bawah data") % limit)
+
+
 def _read_table(data: bytes, name: str) -> list[list[object]]:
     if len(data) > MAX_FILE_BYTES:
-        raise LevelFileError(
-            [
-                RowError(
-                    None,
-                    "",
-                    name,
-                    _("berkas terlalu besar (maksimal %(mb)s MB)")
-                    % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
+        raise LevelFileError([_too_big(name)])
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, name)
     if data.startswith(_OLE_MAGIC):
@@ -246,17 +265,46 @@ def _read_table(data: bytes, name: str) -> list[list[object]]:
 def _read_xlsx(data: bytes, name: str) -> list[list[object]]:
     from openpyxl import load_workbook
 
+    damaged = _refused(name, _("berkas XLSX rusak atau tidak dapat dibaca"))
+    _check_xlsx_package(data, name, damaged)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise LevelFileError(
-            [RowError(None, "", name, _("berkas XLSX rusak atau tidak dapat dibaca"))]
-        ) from None
+        raise damaged from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Explicit bounds: without them openpyxl pads every row to the
+        # dimension the sheet claims, however empty it is.
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        table = [list(row) for row in rows]
+    except Exception:  # a sheet part that does not parse
+        raise damaged from None
     finally:
         workbook.close()
+    if len(table) > MAX_ROWS:
+        raise _too_many_rows(name)
+    return table
+
+
+def _check_xlsx_package(data: bytes, name: str, damaged: LevelFileError) -> None:
+    """Entry count, total size and compression ratio from the zip directory,
+    before anything is inflated: a 300 KB file can hold a 300 MB string."""
+    bomb = _refused(name, _("berkas XLSX mengembang terlalu besar saat dibuka"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise damaged from None
+    if len(infos) > XLSX_MAX_ENTRIES:
+        raise bomb
+    total = sum(info.file_size for info in infos)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise bomb
+    for info in infos:
+        if info.file_size > XLSX_RATIO_FLOOR and info.file_size > XLSX_MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise bomb
 
 
 def _read_csv(data: bytes, name: str) -> list[list[object]]:
@@ -269,9 +317,23 @@ def _read_csv(data: bytes, name: str) -> list[list[object]]:
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in the ANSI code page.
         text = data.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
+    first_line = text.partition("\n")[0].partition("\r")[0]
     delimiter = max(",;\t", key=first_line.count)
-    return [list(cells) for cells in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # newline="" lets the csv module take \r\n, \n and a bare \r (old Mac
+    # exports) as line ends, and keep line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table = []
+    try:
+        for cells in reader:
+            if len(table) == MAX_ROWS:
+                raise _too_many_rows(name)
+            table.append(cells[:MAX_COLUMNS])
+    except csv.Error:
+        # A cell over the csv module's size limit, a quote left open, ...
+        raise _refused(
+            name, _("CSV rusak di sekitar baris %(row)s") % {"row": reader.line_num}
+        ) from None
+    return table
 
 
 def _split_header(table: list[list[object]]) -> tuple[dict[str, int], list[list[object]]]:

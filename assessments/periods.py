@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from assessments import default_assignment, lifecycle
+from assessments.access import can_manage_instansi
 from assessments.models import (
     OPD,
     Answer,
@@ -23,9 +24,11 @@ from assessments.models import (
     Instansi,
     PeriodState,
 )
+from assessments.people.audit import acting_as, note_latest
 from indicators import scoring
 from indicators.bases import LEVEL_FIELD
 from indicators.models import FrameworkVersion
+from spbe_portal.errors import NotAllowed
 
 # The one way through a period's life; nothing skips a step or goes back,
 # so reports can trust that a published period went through review.
@@ -36,6 +39,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     PeriodState.CLOSED: (PeriodState.PUBLISHED,),
     PeriodState.PUBLISHED: (),
 }
+# One step back, with a reason: a period moved on by mistake can be undone.
+BACK = {
+    PeriodState.OPEN: PeriodState.DRAFT,
+    PeriodState.IN_REVIEW: PeriodState.OPEN,
+    PeriodState.CLOSED: PeriodState.IN_REVIEW,
+    PeriodState.PUBLISHED: PeriodState.CLOSED,
+}
 WINDOWS_EDITABLE = (PeriodState.DRAFT, PeriodState.OPEN)
 ASSIGNMENTS_EDITABLE = (PeriodState.DRAFT, PeriodState.OPEN)
 FINAL_LEVELS_EDITABLE = (PeriodState.CLOSED, PeriodState.PUBLISHED)
@@ -43,6 +53,14 @@ FINAL_LEVELS_EDITABLE = (PeriodState.CLOSED, PeriodState.PUBLISHED)
 
 def allowed_transitions(period: EvaluationPeriod) -> tuple[str, ...]:
     return TRANSITIONS.get(period.state, ())
+
+
+def _require(user, instansi: Instansi) -> None:
+    """Who may move a period: its instansi's administrators (user=None is
+    the command line). Every move is audited under the user (django-auditlog
+    records the state and schedule fields from what to what)."""
+    if user is not None and not can_manage_instansi(user, instansi):
+        raise NotAllowed()
 
 
 def windows_check(*, fill_opens_at, fill_closes_at, review_closes_at) -> None:
@@ -94,6 +112,7 @@ def period_create(
     and evidence links become this year's drafts; evidence files are not
     copied (they document last year and must be uploaded afresh).
     """
+    _require(user, instansi)
     windows_check(
         fill_opens_at=fill_opens_at,
         fill_closes_at=fill_closes_at,
@@ -112,16 +131,17 @@ def period_create(
                 "Hapus centang 'salin dari tahun lalu' atau pilih kerangka lain."
             )
         )
-    period = EvaluationPeriod.objects.create(
-        instansi=instansi,
-        year=year,
-        framework=framework,
-        state=PeriodState.DRAFT,
-        fill_opens_at=fill_opens_at,
-        fill_closes_at=fill_closes_at,
-        review_closes_at=review_closes_at,
-        target_index=target_index,
-    )
+    with acting_as(user):
+        period = EvaluationPeriod.objects.create(
+            instansi=instansi,
+            year=year,
+            framework=framework,
+            state=PeriodState.DRAFT,
+            fill_opens_at=fill_opens_at,
+            fill_closes_at=fill_closes_at,
+            review_closes_at=review_closes_at,
+            target_index=target_index,
+        )
     _assignments_create(period=period, previous=previous)
     lifecycle.answers_ensure(period=period)
     if copy_from_previous:
@@ -213,7 +233,10 @@ def _answers_copy(*, period: EvaluationPeriod, previous: EvaluationPeriod, user)
 
 @transaction.atomic
 def period_transition(*, period: EvaluationPeriod, user, to_state: str) -> EvaluationPeriod:
-    locked = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+    locked = (
+        EvaluationPeriod.objects.select_for_update().select_related("instansi").get(pk=period.pk)
+    )
+    _require(user, locked.instansi)
     if to_state not in allowed_transitions(locked):
         labels = dict(PeriodState.choices)
         raise ValidationError(
@@ -230,8 +253,34 @@ def period_transition(*, period: EvaluationPeriod, user, to_state: str) -> Evalu
                 _("Belum semua indikator memiliki OPD penanggung jawab; periode belum bisa dibuka.")
             )
     locked.state = to_state
-    locked.save(update_fields=["state"])
+    with acting_as(user):
+        locked.save(update_fields=["state"])
     period.state = to_state
+    return locked
+
+
+@transaction.atomic
+def period_step_back(*, period: EvaluationPeriod, user, reason: str) -> EvaluationPeriod:
+    """Move the period one step back (e.g. "Dalam penilaian" back to open),
+    with a required reason kept in the period's audit trail beside the
+    change itself. Answers are left as they are."""
+    locked = (
+        EvaluationPeriod.objects.select_for_update().select_related("instansi").get(pk=period.pk)
+    )
+    _require(user, locked.instansi)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan memundurkan status periode."))
+    if len(reason) > 1000:
+        raise ValidationError(_("Alasan maksimum 1.000 karakter."))
+    target = BACK.get(locked.state)
+    if target is None:
+        raise ValidationError(_("Periode berstatus draf tidak dapat dimundurkan."))
+    locked.state = target
+    with acting_as(user):
+        locked.save(update_fields=["state"])
+    note_latest(locked, reason=reason)
+    period.state = target
     return locked
 
 
@@ -240,11 +289,15 @@ def period_delete(*, period: EvaluationPeriod, user) -> None:
     """Removes a period created by mistake (wrong year or framework: the year
     is unique, so it would otherwise block the real one). Only while draft,
     before any officer could have worked in it."""
-    locked = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+    locked = (
+        EvaluationPeriod.objects.select_for_update().select_related("instansi").get(pk=period.pk)
+    )
+    _require(user, locked.instansi)
     if locked.state != PeriodState.DRAFT:
         raise ValidationError(_("Hanya periode berstatus draf yang dapat dihapus."))
     try:
-        locked.delete()
+        with acting_as(user):
+            locked.delete()
     except ProtectedError:
         raise ValidationError(
             _("Periode ini sudah memiliki data yang harus disimpan dan tidak dapat dihapus.")
@@ -253,9 +306,18 @@ def period_delete(*, period: EvaluationPeriod, user) -> None:
 
 @transaction.atomic
 def period_windows_update(
-    *, period: EvaluationPeriod, fill_opens_at, fill_closes_at, review_closes_at, target_index
+    *,
+    period: EvaluationPeriod,
+    fill_opens_at,
+    fill_closes_at,
+    review_closes_at,
+    target_index,
+    user=None,
 ) -> EvaluationPeriod:
-    locked = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
+    locked = (
+        EvaluationPeriod.objects.select_for_update().select_related("instansi").get(pk=period.pk)
+    )
+    _require(user, locked.instansi)
     if locked.state not in WINDOWS_EDITABLE:
         raise ValidationError(
             _("Jadwal hanya dapat diubah selama periode berstatus draf atau dibuka.")
@@ -270,9 +332,10 @@ def period_windows_update(
     locked.fill_closes_at = fill_closes_at
     locked.review_closes_at = review_closes_at
     locked.target_index = target_index
-    locked.save(
-        update_fields=["fill_opens_at", "fill_closes_at", "review_closes_at", "target_index"]
-    )
+    with acting_as(user):
+        locked.save(
+            update_fields=["fill_opens_at", "fill_closes_at", "review_closes_at", "target_index"]
+        )
     return locked
 
 

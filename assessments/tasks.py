@@ -10,3 +10,5 @@ from assessments.notifications.reminders import (  # noqa: F401
     deadline_reminders_send,
     pending_indicators_by_opd,
 )
+from assessments.people.invitations import invitation_email_send  # noqa: F401
+from assessments.people.reset import password_reset_email_send  # noqa: F401

@@ -227,6 +227,10 @@ class ReportJobRequestSerializer(serializers.Serializer):
 
 
 class ReportJobFilter(django_filters.FilterSet):
+    # Plain numbers, not choices of every period and OPD: an id that does not
+    # exist and one that is not yours must both just match nothing.
+    period = django_filters.NumberFilter(field_name="period_id")
+    opd = django_filters.NumberFilter(field_name="opd_id")
     state = django_filters.ChoiceFilter(choices=JobState.choices)
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
 

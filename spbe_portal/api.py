@@ -3,8 +3,11 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django_filters import NumberFilter
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import inline_serializer
-from rest_framework import serializers
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -62,6 +65,41 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+# Every number a client sends lands in a 64-bit database column at most.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend with number filters bounded to 64 bits: a
+    larger value is refused with 400 like any other invalid filter, rather
+    than reaching the database (where SQLite raises OverflowError)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            # The filters are the instance's own copies; the form is built later.
+            for field in filterset.filters.values():
+                if isinstance(field, NumberFilter):
+                    field.extra["min_value"] = max(
+                        field.extra.get("min_value", INT64_MIN), INT64_MIN
+                    )
+                    field.extra["max_value"] = min(
+                        field.extra.get("max_value", INT64_MAX), INT64_MAX
+                    )
+        return filterset
+
+
+class JSONParser(parsers.JSONParser):
+    """A body nested deeper than Python's recursion limit ([[[[...]]]]) is a
+    malformed request, not a server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("Data JSON bersarang terlalu dalam.")) from None
+
+
 def api_exception_handler(exc, context):
     # The API edge of spbe_portal.errors. A conflict on the answer's version
     # is 412 here: the client's If-Match (or the version it read) is stale.
@@ -70,6 +108,10 @@ def api_exception_handler(exc, context):
         return Response({"detail": exc.message, "errors": {}}, status=status)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": " ".join(exc.messages), "errors": {}}, status=400)
+    if isinstance(exc, OverflowError):
+        # A number too large for the database (SQLite raises instead of
+        # finding nothing): the request is at fault, not the server.
+        return Response({"detail": _("Angka di luar jangkauan."), "errors": {}}, status=400)
     response = exception_handler(exc, context)
     if response is None:
         return None

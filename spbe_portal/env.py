@@ -61,3 +61,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default
+
+
+def env_secret(name: str, default: str | None = None) -> str | None:
+    """`name` itself, or the content of the file named by `name`_FILE, as
+    container secrets are mounted. Setting both is refused: which one wins
+    would be a guess. The file's trailing newline is not part of the secret."""
+    raw = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if path is None or path == "":
+        return default if raw is None else raw
+    if raw:
+        raise ImproperlyConfigured(f"Set either {name} or {name}_FILE, not both.")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{name}_FILE={path!r} cannot be read: {exc.strerror or exc}"
+        ) from None

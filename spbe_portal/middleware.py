@@ -1,5 +1,6 @@
-"""Project-wide middleware: the Content-Security-Policy, the
-Indonesian-first choice of language, and the HTML edge of the domain errors.
+"""Project-wide middleware: the limit on request bodies, the
+Content-Security-Policy, the Indonesian-first choice of language, and the
+HTML edge of the domain errors.
 
 Scripts only from our own origin: no inline scripts or handlers anywhere, so
 an injected <script> or onclick= does nothing. Inline style attributes stay
@@ -7,9 +8,13 @@ allowed for progress bars and chart sizes, a much smaller risk.
 """
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from spbe_portal.errors import DomainError, status_of
 
@@ -60,6 +65,51 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+class RequestBodyLimitMiddleware:
+    """Refuse a body larger than the limit from its Content-Length, before
+    anything reads it: Django would otherwise spool a multipart body of any
+    size to disk for any form, the login page included. Only the upload
+    routes take more, each up to its limit (settings.UPLOAD_ROUTES_MAX_BYTES);
+    each evidence file is still held to the evidence limit while it streams.
+    A body without Content-Length is never read by Django (it reads none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            limit = _upload_limit(request) or settings.REQUEST_MAX_BYTES
+            if length > limit:
+                return _too_large(request, limit)
+        return self.get_response(request)
+
+
+def _upload_limit(request) -> int | None:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return settings.UPLOAD_ROUTES_MAX_BYTES.get(match.view_name)
+
+
+def _too_large(request, limit: int):
+    message = _("Data yang dikirim terlalu besar; ukuran maksimum %(max)s.") % {
+        "max": filesizeformat(limit)
+    }
+    # The connection still carries the unread body: close it rather than
+    # let a keep-alive client's next request be parsed out of it.
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": message, "errors": {}}, status=413)
+    else:
+        response = render(request, "413.html", {"message": message}, status=413)
+    response["Connection"] = "close"
+    return response
+
+
 class DomainErrorMiddleware:
     """The HTML edge of spbe_portal.errors: a refusal that a view did not
     handle itself becomes the portal's error page with the domain's own
@@ -75,9 +125,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError):
             return None
+        status = status_of(exception)
         return render(
             request,
             "errors/refused.html",
-            {"message": exception.message, "response_status": status_of(exception)},
-            status=status_of(exception),
+            {"message": exception.message, "response_status": status},
+            status=status,
         )

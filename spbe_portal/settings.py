@@ -4,9 +4,12 @@ environment through the helpers in spbe_portal.env, which fail loudly.
 With nothing configured the portal runs on an embedded default: a SQLite file
 under var/ and Celery tasks executed in-process. DATABASE_URL switches to
 PostgreSQL (psycopg 3) and REDIS_URL to a Redis broker served by real workers.
+Every secret can also be read from a file, NAME_FILE, as container secrets are
+mounted (spbe_portal.env.env_secret).
 """
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -14,14 +17,14 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from spbe_portal.env import env_bool, env_int, env_list, env_path, env_str
+from spbe_portal.env import env_bool, env_int, env_list, env_path, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("SPBE_VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY", "")
+SECRET_KEY = env_secret("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
@@ -43,21 +46,28 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "auditlog",
     "indicators",
     "assessments",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # First, so that its latency covers everything below it.
+    "spbe_portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "spbe_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "spbe_portal.middleware.IndonesianFirstLocaleMiddleware",
+    # Before anything that reads the body (CSRF, forms), after the language.
+    "spbe_portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spbe_portal.middleware.DomainErrorMiddleware",
 ]
@@ -82,7 +92,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", "")
+DATABASE_URL = env_secret("DATABASE_URL", "")
 if DATABASE_URL:
     try:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -94,7 +104,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "spbe.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            # A deferred transaction that reads and then writes cannot wait
+            # for the write lock (SQLite answers "database is locked" at
+            # once); IMMEDIATE takes it at BEGIN and waits up to the timeout,
+            # so concurrent saves queue up and meet the version check as on
+            # PostgreSQL (tests/test_sqlite_concurrency.py).
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -107,11 +122,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, see assessments/people/login.py): failures counted in
+# the database, which all workers and nodes share and which stays up when
+# Redis does not; per account and client address together, so nobody can lock
+# a user out from elsewhere.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "assessments.people.login.failure_username"
+AXES_CLIENT_IP_CALLABLE = "assessments.people.login.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins: no table growing without end
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# How many proxies of ours append to X-Forwarded-For (nginx, a load balancer):
+# the client's address is the entry the outermost one added.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Administrative changes are audited (django-auditlog): who changed which
+# account, role, organisation or period, when, and each field from what to
+# what. Answers keep their own event thread (AnswerEvent) instead.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "assessments.user", "exclude_fields": ["password", "last_login"]},
+    "assessments.membership",
+    "assessments.instansi",
+    "assessments.opd",
+    {
+        "model": "assessments.evaluationperiod",
+        "include_fields": [
+            "state",
+            "fill_opens_at",
+            "fill_closes_at",
+            "review_closes_at",
+            "target_index",
+        ],
+    },
+)
 
 # --- Internationalisation: Bahasa Indonesia first ---------------------------
 LANGUAGE_CODE = "id"
@@ -137,7 +189,8 @@ FILES_STORAGE_BACKEND = env_str(
     "FILES_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
 )
 try:
-    FILES_STORAGE_OPTIONS = json.loads(env_str("FILES_STORAGE_OPTIONS", "") or "null")
+    # The options may hold the store's access keys, hence a secret.
+    FILES_STORAGE_OPTIONS = json.loads(env_secret("FILES_STORAGE_OPTIONS", "") or "null")
 except ValueError as exc:
     raise ImproperlyConfigured(f"FILES_STORAGE_OPTIONS is not valid JSON: {exc}") from None
 if FILES_STORAGE_OPTIONS is None:
@@ -157,11 +210,25 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Request bodies (spbe_portal.middleware.RequestBodyLimitMiddleware): small
+# everywhere; the upload routes take a few evidence files at once. The proxy
+# in front must allow UPLOAD_MAX_BYTES (docs/OPERATIONS.md).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_KB", 1024, minimum=64) * 1024
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5 * EVIDENCE_MAX_BYTES // (1024 * 1024), minimum=1)
+UPLOAD_MAX_BYTES = max(UPLOAD_MAX_BYTES * 1024 * 1024, EVIDENCE_MAX_BYTES + REQUEST_MAX_BYTES)
+# The routes that take files, each with its own limit on the whole body.
+UPLOAD_ROUTES_MAX_BYTES = {
+    "assessments:evidence_upload": UPLOAD_MAX_BYTES,
+    "items:evidence_upload": UPLOAD_MAX_BYTES,
+    "api:evidence-list": UPLOAD_MAX_BYTES,
+    # One spreadsheet of at most 5 MB (assessments.level_import.MAX_FILE_BYTES).
+    "manage:import_levels": 5 * 1024 * 1024 + REQUEST_MAX_BYTES,
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Cache (login throttling, coalescing of recomputations) ----------------------
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -229,7 +296,7 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -248,7 +315,12 @@ REST_FRAMEWORK = {
         "assessments.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["spbe_portal.api.FilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "spbe_portal.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "spbe_portal.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "spbe_portal.api.api_exception_handler",
@@ -260,6 +332,9 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button, a nested
+    # control screen readers cannot reach (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -278,7 +353,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # SAMEORIGIN rather than DENY on purpose: the reviewer's page previews evidence
 # PDFs in a same-origin frame (CSP frame-ancestors 'self' says the same).
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = [
+    "security.W019",
+    # axes is called by assessments.people.login.UsernameOrEmailBackend itself, not
+    # through its backend and middleware (which refuse a request-less authenticate).
+    "axes.W002",
+    "axes.W003",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -292,9 +373,29 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 
+# --- Metrics (Prometheus) ----------------------------------------------------
+# /metrics answers only a request carrying this token as a Bearer token; without
+# one configured it is a 404. Under gunicorn with several workers, set
+# PROMETHEUS_MULTIPROC_DIR to an empty directory so the workers' counts add up.
+METRICS_TOKEN = env_secret("METRICS_TOKEN", "")
+
+# --- Logging --------------------------------------------------------------------
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One JSON object per line, for log shippers; the message's extra
+        # fields become keys.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

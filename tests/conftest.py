@@ -156,41 +156,31 @@ def kaltim2024_signed(kaltim2024):
 
 
 # --- a real Celery worker against the test database ----------------------------------
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """Starts `celery worker --pool=solo -Q celery` as a subprocess whose
-    DATABASE_URL names the test database pytest-django created, so it sees
-    what the (transactional) test commits. Needs REDIS_URL; skips without it.
-    Yields the Popen; the worker's log is at `proc.log_path`."""
+def other_process_database_url() -> str:
+    """DATABASE_URL of the database pytest-django created, for other processes."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_celery_worker(log_path, *, name="worker", environ=None):
+    """`celery worker --pool=solo` in its own process with this process's
+    environment (plus `environ`); returns the Popen once the worker is ready,
+    with its log at `proc.log_path`."""
     import os
     import subprocess
     import sys
     import time
     from pathlib import Path
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    from spbe_portal.celery import app
-
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.skip("needs REDIS_URL (a real broker)")
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (the worker is another process)")
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    database_url = (
-        f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    # Leftovers of earlier runs would otherwise run against this database.
-    app.control.purge()
 
     root = Path(__file__).resolve().parent.parent
-    log_path = tmp_path / "celery-worker.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    env = {**os.environ, **(environ or {})}
     env.setdefault("SECRET_KEY", "test-only-secret-key")
     celery = Path(sys.executable).with_name("celery")
     with log_path.open("wb") as log:
@@ -203,6 +193,8 @@ def celery_worker_process(transactional_db, tmp_path):
                 "--pool=solo",
                 "-Q",
                 "celery",
+                "-n",
+                f"{name}@%h",
                 "--loglevel=info",
                 "--without-heartbeat",
                 "--without-gossip",
@@ -214,20 +206,53 @@ def celery_worker_process(transactional_db, tmp_path):
             stderr=subprocess.STDOUT,
         )
     proc.log_path = log_path
+    deadline = time.monotonic() + 30
+    while "ready." not in log_path.read_text(errors="replace"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_process(proc)
+            pytest.fail("Celery worker did not start:\n" + log_path.read_text(errors="replace"))
+        time.sleep(0.2)
+    return proc
+
+
+def stop_process(proc, timeout=15):
+    import subprocess
+
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while "ready." not in log_path.read_text(errors="replace"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("Celery worker did not start:\n" + log_path.read_text(errors="replace"))
-            time.sleep(0.2)
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """Starts `celery worker --pool=solo -Q celery` as a subprocess whose
+    DATABASE_URL names the test database pytest-django created, so it sees
+    what the (transactional) test commits. Needs REDIS_URL; skips without it.
+    Yields the Popen; the worker's log is at `proc.log_path`."""
+    import os
+
+    from django.db import connection
+
+    from spbe_portal.celery import app
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL (a real broker)")
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (the worker is another process)")
+    # Leftovers of earlier runs would otherwise run against this database.
+    app.control.purge()
+    proc = start_celery_worker(
+        tmp_path / "celery-worker.log",
+        environ={"DATABASE_URL": other_process_database_url(), "REDIS_URL": redis_url},
+    )
+    try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
 
 
 def wait_until(predicate, *, timeout=60, interval=0.5):
@@ -446,3 +471,31 @@ def api_as(api_world):
         return c
 
     return client
+
+
+# --- a real S3-compatible server (SeaweedFS) ------------------------------------------
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """One SeaweedFS server per test run, on 127.0.0.1 with free ports."""
+    from tests import s3server
+
+    server = s3server.start(tmp_path_factory.mktemp("seaweedfs"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """The default storage is django-storages' S3Storage on the real server's
+    private bucket, under a key prefix of this test's own, in this process and,
+    through the environment, in any worker process a test starts.
+    Returns (server, prefix)."""
+    import json
+
+    prefix = f"t-{uuid.uuid4().hex[:12]}"
+    options = s3_server.storage_options(prefix)
+    backend = "storages.backends.s3.S3Storage"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+    monkeypatch.setenv("FILES_STORAGE_BACKEND", backend)
+    monkeypatch.setenv("FILES_STORAGE_OPTIONS", json.dumps(options))
+    return s3_server, prefix

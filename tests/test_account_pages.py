@@ -30,9 +30,26 @@ def test_reset_pages_use_the_portal_layout(client):
     assert 'autocomplete="email"' in html
 
 
-def test_the_whole_reset_flow(client):
+@pytest.fixture
+def celery_eager():
+    """The reset e-mail goes through a Celery task; run it in-process even
+    when REDIS_URL points the app at a real broker."""
+    from spbe_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def reset(client, email, address="127.0.0.1"):
+    return client.post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+def test_the_whole_reset_flow(client, celery_eager, django_capture_on_commit_callbacks):
     user = UserFactory(username="petugas", email="petugas@kaltimprov.go.id")
-    response = client.post("/accounts/password_reset/", {"email": "petugas@kaltimprov.go.id"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password_reset/", {"email": "petugas@kaltimprov.go.id"})
     assert response.status_code == 302
     done = client.get(response.url)
     assert_portal_look(body(done))
@@ -91,3 +108,55 @@ def test_the_language_can_be_chosen_before_signing_in(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+
+
+# --- password reset requests: sent after the response, rate-limited ------------------------
+
+
+def test_reset_mail_is_sent_after_the_response_for_known_and_unknown_addresses_alike(
+    client, celery_eager, django_capture_on_commit_callbacks
+):
+    UserFactory(email="ada@kaltimprov.go.id")
+    answers = []
+    for email in ("ada@kaltimprov.go.id", "tidak.ada@kaltimprov.go.id"):
+        sent = len(mail.outbox)
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = reset(client, email)
+        # Nothing looked up or sent during the request: one task queued for each.
+        assert len(mail.outbox) == sent and len(callbacks) == 1
+        answers.append((response.status_code, response["Location"]))
+        for callback in callbacks:
+            callback()
+    assert answers[0] == answers[1] == (302, "/accounts/password_reset/done/")
+    assert [m.to for m in mail.outbox] == [["ada@kaltimprov.go.id"]]
+
+
+def test_reset_requests_for_one_address_are_limited_silently(
+    client, celery_eager, django_capture_on_commit_callbacks
+):
+    from assessments.people.login import RESET_PER_ADDRESS
+
+    UserFactory(email="sasaran@kaltimprov.go.id")
+    for attempt in range(RESET_PER_ADDRESS + 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            # From a different client each time: the address itself is limited.
+            response = reset(client, "Sasaran@kaltimprov.go.id", address=f"192.0.2.{attempt}")
+        assert response.status_code == 302  # the same answer as ever: nothing to learn
+    assert len(mail.outbox) == RESET_PER_ADDRESS
+
+
+def test_reset_requests_from_one_client_are_limited_with_a_message(
+    client, celery_eager, django_capture_on_commit_callbacks
+):
+    from assessments.people.login import RESET_PER_CLIENT
+
+    for attempt in range(RESET_PER_CLIENT):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reset(client, f"orang{attempt}@contoh.go.id").status_code == 302
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = reset(client, "satu.lagi@contoh.go.id")
+    assert response.status_code == 200
+    assert "Terlalu banyak permintaan atur ulang kata sandi" in body(response)
+    assert callbacks == []
+    # Another client is not affected.
+    assert reset(client, "satu.lagi@contoh.go.id", address="198.51.100.20").status_code == 302

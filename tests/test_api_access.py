@@ -16,11 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import ApiToken
+from tests.pdf_samples import MINIMAL_PDF
 
 ACTORS = ("officer", "other_officer", "reviewer", "leadership", "administrator", "foreign")
 INSIDERS = ("officer", "reviewer", "leadership", "administrator")
 WIDE = ("reviewer", "leadership", "administrator")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Any readable PDF will do: the evidence check parses it.
+PDF = MINIMAL_PDF
 
 
 @dataclass

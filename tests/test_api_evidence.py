@@ -6,13 +6,11 @@ import hashlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import AnswerEvent, AnswerState, EventKind, EvidenceFile
+from assessments.models import AnswerEvent, AnswerState, EventKind, EvidenceFile, EvidenceLink
+from tests.pdf_samples import MINIMAL_PDF
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+# Any readable PDF will do: the evidence check parses it.
+PDF = MINIMAL_PDF
 URL = "/api/v1/evidence/"
 
 
@@ -187,7 +185,7 @@ def test_item_mode_upload_attaches_the_file_to_its_item(api_world, api_as):
 
 
 def test_item_decision_by_the_reviewer(api_world, api_as):
-    from assessments.models import EvidenceItemAnswer, ItemState
+    from assessments.models import EvidenceFile, EvidenceItemAnswer, ItemState
     from indicators.models import EvidenceItem
 
     item = EvidenceItem.objects.create(
@@ -196,8 +194,28 @@ def test_item_decision_by_the_reviewer(api_world, api_as):
     url = reverse("api:answer-item-decision", args=[api_world.submitted.public_id, item.id])
     no_comment = api_as("reviewer").post(url, {"decision": "returned"}, format="json")
     assert no_comment.status_code == 400
+    # An item without evidence cannot be accepted.
+    refused = api_as("reviewer").post(url, {"decision": "accepted"}, format="json")
+    assert refused.status_code == 400 and "data dukung" in refused.json()["detail"]
+    assert not EvidenceItemAnswer.objects.filter(answer=api_world.submitted, item=item).exists()
+    EvidenceFile.objects.filter(pk=api_world.evidence.pk).update(
+        answer=api_world.submitted, item=item
+    )
     response = api_as("reviewer").post(url, {"decision": "accepted"}, format="json")
     assert response.status_code == 200, response.content
     row = EvidenceItemAnswer.objects.get(answer=api_world.submitted, item=item)
     assert row.state == ItemState.ACCEPTED
     assert api_as("officer").post(url, {"decision": "accepted"}, format="json").status_code == 403
+
+
+def test_links_with_bidi_characters_are_refused_and_idn_hosts_stored_in_ascii(api_world, api_as):
+    client = api_as("officer")
+    url = reverse("api:evidence-link-list")
+    answer = str(api_world.draft.public_id)
+    before = EvidenceLink.objects.count()
+    bad = client.post(url, {"answer": answer, "url": "https://ex\u202eample.test/"}, format="json")
+    assert bad.status_code == 400 and bad.json()["detail"]
+    assert EvidenceLink.objects.count() == before
+    added = client.post(url, {"answer": answer, "url": "https://bücher.example/"}, format="json")
+    assert added.status_code == 201, added.content
+    assert added.json()["url"] == "https://xn--bcher-kva.example/"

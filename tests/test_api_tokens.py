@@ -129,3 +129,49 @@ def test_the_browser_session_works_and_its_writes_need_csrf(user):
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+# --- expiry and password changes (hardening finding 10) ---------------------------
+
+
+def test_a_new_token_expires_after_the_chosen_lifetime(client, user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(user)
+    before = timezone.now()
+    create_on_profile(client)
+    token = ApiToken.objects.get(user=user)
+    assert timedelta(days=89) < token.expires_at - before <= timedelta(days=90, seconds=5)
+    response = client.post(reverse("assessments:token_create"), {"name": "Setahun", "days": 365})
+    assert response.status_code == 201
+    assert ApiToken.objects.get(name="Setahun").expires_at > before + timedelta(days=364)
+    page = client.get(reverse("assessments:profile")).content.decode()
+    assert "Berlaku sampai" in page
+
+
+def test_an_odd_lifetime_is_refused_and_nothing_is_created(client, user):
+    client.force_login(user)
+    response = client.post(reverse("assessments:token_create"), {"name": "x", "days": 10_000})
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+
+
+def test_an_expired_token_gets_401(client, user):
+    from django.utils import timezone
+
+    client.force_login(user)
+    _response, raw = create_on_profile(client)
+    ApiToken.objects.filter(user=user).update(expires_at=timezone.now())
+    assert bearer(raw).get(reverse("api:period-list")).status_code == 401
+
+
+def test_changing_the_password_revokes_every_token(client, user):
+    client.force_login(user)
+    _response, raw = create_on_profile(client)
+    assert bearer(raw).get(reverse("api:period-list")).status_code == 200
+    user.set_password("kata-sandi-baru-yang-panjang")
+    user.save()
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+    assert bearer(raw).get(reverse("api:period-list")).status_code == 401

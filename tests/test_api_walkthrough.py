@@ -155,7 +155,8 @@ def test_the_walkthrough_runs_as_written(demo, tmp_path, django_capture_on_commi
     for line in lines:
         shell.run(line, django_capture_on_commit_callbacks)
 
-    index, submitted, job = shell.outputs[0], shell.outputs[1], shell.outputs[2]
+    index, link, submitted, job = shell.outputs[:4]
+    assert link["url"] == "https://kaltimprov.go.id/"
     # Step 2 prints exactly what the page shows.
     assert index == json.loads(json_blocks[0])
     assert index["index_display"] == "3.79" and index["predicate"] == "Sangat Baik"
@@ -170,4 +171,4 @@ def test_the_walkthrough_runs_as_written(demo, tmp_path, django_capture_on_commi
     report = tmp_path / "laporan-kaltim-2024.xlsx"
     assert report.read_bytes().startswith(b"PK")
     methods = [method for method, _path, _status in shell.responses]
-    assert methods == ["GET", "GET", "GET", "PATCH", "POST", "GET", "POST", "GET", "GET"]
+    assert methods == ["GET", "GET", "GET", "PATCH", "POST", "POST", "GET", "POST", "GET", "GET"]

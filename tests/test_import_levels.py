@@ -2,8 +2,12 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
+import time
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -449,3 +453,162 @@ def test_framework_with_a_zero_value_accepts_level_0(db, tmp_path):
     assert levels(period, "final_level") == {code: 0}
     error, stderr = run_refused(write_csv(tmp_path, f"indicator,level\n{code},-1\n"), year=2026)
     assert error.returncode == 1 and "0–" in stderr
+
+
+# --- hostile files: bounded time and memory ---------------------------------------------------
+
+
+def rewrite_xlsx(data: bytes, replace: dict[str, object]) -> bytes:
+    """A copy of the workbook with some parts replaced: bytes, or a callable
+    writing the part in chunks (so the test itself stays small)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        names = source.namelist()
+        for name in names + [n for n in replace if n not in names]:
+            part = replace.get(name, source.read(name) if name in names else b"")
+            if callable(part):
+                with target.open(name, "w") as handle:
+                    part(handle)
+            else:
+                target.writestr(name, part)
+    return out.getvalue()
+
+
+def plain_xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def whole_grid_xlsx(far_cell: bool) -> bytes:
+    """A sheet that claims A1:XFD1048576 (and, with far_cell, holds a cell
+    in its last row and column): 1.5 KB that once padded a million rows."""
+    data = plain_xlsx([["indicator", "level"], [1, 4]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    sheet = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', sheet)
+    if far_cell:
+        far = '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
+        sheet = sheet.replace("</sheetData>", far + "</sheetData>")
+    return rewrite_xlsx(data, {"xl/worksheets/sheet1.xml": sheet.encode()})
+
+
+def huge_string_xlsx(megabytes: int) -> bytes:
+    """A few hundred KB holding one shared string of `megabytes` MB."""
+
+    def write(handle):
+        handle.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        handle.write(b"<si><t>")
+        for _ in range(megabytes):
+            handle.write(b"A" * 1024 * 1024)
+        handle.write(b"</t></si></sst>")
+
+    return rewrite_xlsx(
+        plain_xlsx([["indicator", "level"], [1, 4]]), {"xl/sharedStrings.xml": write}
+    )
+
+
+def measured(call):
+    """(outcome or the LevelFileError, seconds, peak traced MB)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome = call()
+    except LevelFileError as error:
+        outcome = error
+    finally:
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    return outcome, seconds, peak
+
+
+def test_sheet_claiming_the_whole_grid_is_refused_quickly_with_little_memory(period):
+    data = whole_grid_xlsx(far_cell=True)
+    assert len(data) < 10_000
+    outcome, seconds, peak = measured(lambda: levels_read(data, framework=period.framework))
+    assert isinstance(outcome, LevelFileError)
+    assert "lebih dari 10.000 baris" in str(outcome)
+    assert seconds < 1 and peak < 50, (seconds, peak)
+
+
+def test_claimed_range_alone_does_not_pad_rows(period):
+    data = whole_grid_xlsx(far_cell=False)
+    outcome, seconds, peak = measured(lambda: levels_read(data, framework=period.framework))
+    assert [(row.indicator, row.level) for row in outcome] == [("1", 4)]
+    assert seconds < 1 and peak < 50, (seconds, peak)
+
+
+def test_workbook_inflating_to_a_huge_string_is_refused_before_opening(period):
+    data = huge_string_xlsx(100)
+    assert len(data) < 1024 * 1024
+    outcome, seconds, peak = measured(lambda: levels_read(data, framework=period.framework))
+    assert isinstance(outcome, LevelFileError)
+    assert "mengembang terlalu besar" in str(outcome)
+    assert seconds < 1 and peak < 20, (seconds, peak)
+
+
+def test_workbook_with_thousands_of_parts_is_refused(period):
+    data = rewrite_xlsx(
+        plain_xlsx([["indicator", "level"], [1, 4]]), {f"x/{i}.xml": b"" for i in range(1000)}
+    )
+    with pytest.raises(LevelFileError, match="mengembang terlalu besar"):
+        levels_read(data, framework=period.framework)
+
+
+def test_csv_with_bare_carriage_returns_is_read_as_lines(period):
+    rows = levels_read(b"indicator,level\r1,4\r2,3\r", framework=period.framework)
+    assert [(row.indicator, row.level) for row in rows] == [("1", 4), ("2", 3)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'indicator,level,explanation\n1,4,"' + b"x" * 200_000 + b'"\n',
+        b"indicator,level,explanation\n1,4," + b"x" * 200_000 + b"\n",
+    ],
+)
+def test_csv_field_over_the_csv_modules_limit_is_refused_with_a_message(period, content):
+    with pytest.raises(LevelFileError, match="CSV rusak di sekitar baris 2"):
+        levels_read(content, framework=period.framework)
+
+
+def test_csv_with_too_many_rows_is_refused(period):
+    content = b"indicator,level\n" + b"1,4\n" * 10_001
+    with pytest.raises(LevelFileError, match=r"lebih dari 10\.000 baris"):
+        levels_read(content, framework=period.framework)
+
+
+def test_command_checks_the_size_before_reading(period, tmp_path):
+    path = tmp_path / "besar.csv"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: no disk used
+    outcome, _seconds, peak = measured(lambda: run_refused(path))
+    error, stderr = outcome
+    assert error.returncode == 1 and "terlalu besar" in stderr
+    assert peak < 20, peak
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "reason"),
+    [
+        ("grid.xlsx", lambda: whole_grid_xlsx(far_cell=True), "lebih dari 10.000 baris"),
+        ("bom.xlsx", lambda: huge_string_xlsx(30), "mengembang terlalu besar"),
+        ("panjang.csv", lambda: b"indicator,level\n1," + b"9" * 200_000 + b"\n", "CSV rusak"),
+    ],
+)
+def test_admin_upload_of_a_hostile_file_is_refused_with_a_message(
+    client, admin, period, name, build, reason
+):
+    client.force_login(admin)
+    response = client.post(import_url(period), {"basis": "final", "file": upload(name, build())})
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert Answer.objects.count() == 0 and AnswerEvent.objects.count() == 0

@@ -568,23 +568,28 @@ def test_final_levels_empty_paste_or_unknown_mode_changes_nothing(client, world,
     assert not Answer.objects.filter(final_level__isnull=False).exists()
 
 
-def test_final_levels_announce_every_changed_answer(world, closed_period):
-    """Index snapshots listen to Answer's post_save; a bulk write would go unheard."""
-    from django.db.models.signals import post_save
-
+def test_final_levels_are_one_operation_with_one_event_per_answer(
+    world, closed_period, django_capture_on_commit_callbacks
+):
+    """Index snapshots hear of the whole set once, through the lifecycle's
+    answers_changed signal; each changed answer gets its own event."""
     from assessments.periods import final_levels_set
+    from assessments.signals import answers_changed
 
     heard = []
 
-    def listener(sender, instance, **kwargs):
-        heard.append(instance.indicator.code)
+    def listener(sender, period_ids, answer_ids, action, **kwargs):
+        heard.append((action, set(period_ids), len(answer_ids)))
 
-    post_save.connect(listener, sender=Answer, weak=False)
+    answers_changed.connect(listener, weak=False)
     try:
-        final_levels_set(period=closed_period, user=world["admin"], levels={"1": 3, "2": 4})
+        with django_capture_on_commit_callbacks(execute=True):
+            final_levels_set(period=closed_period, user=world["admin"], levels={"1": 3, "2": 4})
     finally:
-        post_save.disconnect(listener, sender=Answer)
-    assert sorted(heard) == ["1", "2"]
+        answers_changed.disconnect(listener)
+    assert heard == [("set_final", {closed_period.pk}, 2)]
+    events = AnswerEvent.objects.filter(answer__period=closed_period, kind=EventKind.FINAL_SET)
+    assert sorted(events.values_list("answer__indicator__code", flat=True)) == ["1", "2"]
 
 
 def test_final_levels_page_shows_self_and_final_index(client, world, closed_period):
@@ -663,3 +668,28 @@ def test_default_map_for_the_2026_framework(client, world):
     assert {a.responsible_opd for a in assignments} == {world["opds"]["diskominfo"]}
     i3 = assignments.get(indicator__code="I3")
     assert list(i3.contributors.all()) == [world["opds"]["bkd"]]
+
+
+# --- one step back -----------------------------------------------------------------
+
+
+def test_an_administrator_moves_a_period_one_step_back_with_a_reason(client, world, closed_period):
+    url = reverse("manage:period_step_back", args=["kaltim", closed_period.year])
+    login(client, world["admin"])
+    client.post(url, {"reason": ""})
+    assert EvaluationPeriod.objects.get(pk=closed_period.pk).state == PeriodState.CLOSED
+
+    login(client, world["other_admin"])
+    assert client.post(url, {"reason": "Bukan urusan saya"}).status_code == 404
+    login(client, world["reviewer"])
+    assert client.post(url, {"reason": "Salah tekan"}).status_code in (403, 404)
+    assert EvaluationPeriod.objects.get(pk=closed_period.pk).state == PeriodState.CLOSED
+
+    login(client, world["admin"])
+    response = client.post(url, {"reason": "Ditutup terlalu cepat; dua OPD belum dinilai."})
+    assert response.status_code == 302
+    assert EvaluationPeriod.objects.get(pk=closed_period.pk).state == PeriodState.IN_REVIEW
+    page = client.get(reverse("manage:period_detail", args=["kaltim", closed_period.year]))
+    body = page.content.decode()
+    assert "Ditutup terlalu cepat; dua OPD belum dinilai." in body
+    assert "Mundurkan status ke" in body

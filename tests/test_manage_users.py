@@ -19,6 +19,18 @@ STRONG = "Kaltim-Digital-2025!"
 
 
 @pytest.fixture
+def invitations(django_capture_on_commit_callbacks):
+    """Invitation e-mails leave through a Celery task after commit: run the
+    task in-process (even with REDIS_URL set) and the commit callbacks."""
+    from spbe_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield lambda: django_capture_on_commit_callbacks(execute=True)
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def world(db):
     instansi = InstansiFactory(code="kaltim")
     opd = OPDFactory(instansi=instansi, code="diskominfo", short_name="Diskominfo")
@@ -137,11 +149,12 @@ def test_create_reviewer_ignores_opd(client, world):
     assert (membership.role, membership.opd) == (Role.REVIEWER, None)
 
 
-def test_create_with_password_email(client, world):
+def test_create_with_password_email(client, world, invitations):
     client.force_login(world["admin"])
-    response = create(
-        client, role=Role.LEADERSHIP, password1="", password2="", send_password_email="on"
-    )
+    with invitations():
+        response = create(
+            client, role=Role.LEADERSHIP, password1="", password2="", send_password_email="on"
+        )
     assert response.status_code == 302
     user = User.objects.get(username="budi")
     assert not user.has_usable_password()
@@ -257,12 +270,16 @@ def test_superuser_account_is_read_only_for_administrators(client, world):
     assert boss.is_active
 
 
-def test_send_password_email(client, world):
+def test_send_password_email(client, world, invitations):
     officer = world["officer"]
     client.force_login(world["admin"])
-    response = client.post(u("user_password_email", officer.pk), follow=True)
+    with invitations():
+        response = client.post(u("user_password_email", officer.pk), follow=True)
     assert "dikirim" in response.text
     assert [m.to for m in mail.outbox] == [[officer.email]]
+    # Who sent it, when, is on the person's trail (no link or token is kept).
+    trail = client.get(u("user_detail", officer.pk)).context["trail"]
+    assert trail[0].action == "Undangan dikirim"
 
 
 # --- memberships -------------------------------------------------------------------------
@@ -312,11 +329,12 @@ def test_administrator_cannot_drop_own_admin_role(client, world):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_new_account_sets_password_through_the_emailed_link(client, world):
+def test_new_account_sets_password_through_the_emailed_link(client, world, invitations):
     import re
 
     client.force_login(world["admin"])
-    create(client, role=Role.LEADERSHIP, password1="", password2="", send_password_email="on")
+    with invitations():
+        create(client, role=Role.LEADERSHIP, password1="", password2="", send_password_email="on")
     client.logout()
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     page = client.get(link, follow=True)
@@ -325,6 +343,9 @@ def test_new_account_sets_password_through_the_emailed_link(client, world):
     response = client.post(set_url, {"new_password1": STRONG, "new_password2": STRONG})
     assert response.status_code == 302
     assert User.objects.get(username="budi").check_password(STRONG)
+    # The link works once: setting the password changed what its token signs.
+    again = client.get(link, follow=True)
+    assert again.context["validlink"] is False
 
 
 def test_last_role_cannot_be_removed(client, world):

@@ -343,3 +343,29 @@ def test_anonymous_is_sent_to_login(client, world):
         assert response.url.startswith(login)
     note.refresh_from_db()
     assert note.read_at is None
+
+
+# --- the cron command, for deployments without Celery beat ---------------------------
+
+
+def test_the_cron_command_sends_reminders_once_per_day(
+    closing, celery_eager, django_capture_on_commit_callbacks, mailoutbox
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_deadline_reminders", stdout=out)
+    assert "1 notifikasi baru" in out.getvalue()
+    assert Notification.objects.filter(recipient=closing.officer).count() == 1
+    assert [m.to for m in mailoutbox] == [[closing.officer.email]]
+
+    # cron may run it again the same day (a retry, a second node): nothing new.
+    again = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_deadline_reminders", stdout=again)
+    assert "0 notifikasi baru" in again.getvalue()
+    assert Notification.objects.count() == 1
+    assert len(mailoutbox) == 1

@@ -24,6 +24,7 @@ from tests.factories import (
     EvaluationPeriodFactory,
     officer_of,
 )
+from tests.pdf_samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -407,7 +408,7 @@ def test_answer_page_query_count_does_not_grow(client, officer_world, evidence_s
         attach.evidence_add(
             answer=answer,
             user=w.officer,
-            uploaded_file=SimpleUploadedFile(f"b{i}.pdf", b"%PDF-1.4\n%%EOF"),
+            uploaded_file=SimpleUploadedFile(f"b{i}.pdf", MINIMAL_PDF),
         )
         attach.evidence_link_add(
             answer=answer, user=w.officer, url=f"https://contoh.go.id/{i}", note=""
@@ -560,7 +561,7 @@ def test_officer_fills_an_answer_in_the_browser(page, spbe2020, settings, tmp_pa
 
     page.set_input_files(
         "#evidence-files",
-        files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF"}],
+        files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}],
     )
     page.click("#evidence-files ~ button")
     page.wait_for_selector("text=1 berkas data dukung ditambahkan.")
@@ -624,3 +625,16 @@ def test_last_years_answer_is_shown_only_to_those_who_may_see_it(client, officer
     Answer.objects.filter(period=previous).update(opd=w.opd)
     page = client.get(detail_url(w.answer)).content.decode()
     assert "CATATAN INTERNAL BAPPEDA" in page
+
+
+def test_the_history_names_people_with_their_position(client, officer_world):
+    w = officer_world
+    type(w.officer).objects.filter(pk=w.officer.pk).update(
+        first_name="Rina", last_name="Wati", position="Analis Kebijakan Ahli Muda"
+    )
+    answering.answer_save(
+        answer=w.answer, user=w.officer, level=2, explanation="FAKTA: x", expected_version=1
+    )
+    client.force_login(w.officer)
+    page = client.get(detail_url(w.answer)).content.decode()
+    assert "Rina Wati (Analis Kebijakan Ahli Muda)" in page

@@ -28,8 +28,10 @@ from indicators.models import EvidenceItem, FrameworkVersion
 from reports.models import Basis, IndexSnapshot
 from reports.snapshots import snapshot_compute
 from tests.factories import InstansiFactory, officer_of, opds_by_function, role_in
+from tests.pdf_samples import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Any readable PDF will do: the evidence check parses it.
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture
@@ -173,6 +175,7 @@ def test_levels_one_two_accepted_three_missing_gives_two(client, world):
         assert _decide(client, answer, _main(answer, level), "accept").status_code == 302
     page = client.get(reverse("review:detail", args=[answer.public_id])).content.decode()
     assert "Penilaian per butir bukti" in page
+    answer.refresh_from_db()  # each item decision moved the answer's version on
     response = client.post(
         reverse("review:accept", args=[answer.public_id]), {"version": answer.version}
     )
@@ -206,6 +209,7 @@ def test_level_one_returned_two_accepted_gives_zero_and_auto_rejects(client, wor
     )
     assert states[2] == ItemState.PENDING
     assert items.derived_level(answer) == 1
+    answer.refresh_from_db()
     client.post(reverse("review:accept", args=[answer.public_id]), {"version": answer.version})
     answer.refresh_from_db()
     assert answer.validated_level == 1
@@ -225,6 +229,7 @@ def test_return_needs_a_comment_and_outsiders_cannot_decide(client, world):
 def test_returned_item_goes_back_to_pending_when_officer_attaches_again(client, world):
     answer = _submitted_with(client, world, [1])
     _decide(client, answer, _main(answer, 1), "return", "Dokumen tidak terbaca")
+    answer.refresh_from_db()
     client.post(
         reverse("review:return", args=[answer.public_id]),
         {"version": answer.version, "reason": "evidence_wrong", "comment": "Lihat butir 1"},

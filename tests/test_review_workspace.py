@@ -185,6 +185,8 @@ def test_review_page_shows_criteria_answer_and_evidence_previews(client, world):
     pdf_url = reverse("assessments:evidence_download", kwargs={"public_id": pdf.public_id})
     img_url = reverse("assessments:evidence_download", kwargs={"public_id": image.public_id})
     assert f'<iframe class="evidence-preview w-100 border" src="{pdf_url}?inline=1"' in body
+    # Sandboxed: a script in the PDF cannot run (the response says so too).
+    assert f'src="{pdf_url}?inline=1" sandbox ' in body
     assert f'src="{img_url}?inline=1"' in body
     for name in ("accept_comment", "adjust_level", "adjust_justification", "return_reason"):
         assert f'for="{name}"' in body
@@ -552,6 +554,7 @@ def test_reviewer_returns_one_answer_and_bulk_accepts_the_rest_in_a_browser(
     page.locator(f"a[href^='/verifikasi/{answers[0].public_id}/']").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("iframe.evidence-preview").get_attribute("src").endswith("?inline=1")
+    assert page.locator("iframe.evidence-preview").get_attribute("sandbox") == ""
     screenshot("review-detail")
 
     page.get_by_label("Alasan pengembalian").select_option(ReturnReason.EVIDENCE_WRONG)

@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from spbe_portal.env import env_bool, env_int, env_list, env_path, env_required, env_str
+from spbe_portal.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_required,
+    env_secret,
+    env_str,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -201,3 +209,131 @@ def test_redis_url_sends_tasks_to_workers(tmp_path):
     assert values["ALWAYS_EAGER"] is False
     assert values["APP_EAGER"] is False
     assert values["BROKER"] == "redis://cache:6379/0"
+
+
+# --- Secrets from files, as container secrets are mounted ---------------------------------
+
+
+def test_env_secret_reads_the_file_without_its_newline(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cr3t-value\n", encoding="utf-8")
+    monkeypatch.delenv("X", raising=False)
+    monkeypatch.setenv("X_FILE", str(secret))
+    assert env_secret("X") == "s3cr3t-value"
+
+
+def test_env_secret_falls_back_to_the_variable_and_the_default(monkeypatch):
+    monkeypatch.delenv("X_FILE", raising=False)
+    monkeypatch.delenv("X", raising=False)
+    assert env_secret("X", "fallback") == "fallback"
+    monkeypatch.setenv("X", "plain")
+    assert env_secret("X", "fallback") == "plain"
+
+
+def test_env_secret_refuses_both_and_an_unreadable_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("a", encoding="utf-8")
+    monkeypatch.setenv("X", "plain")
+    monkeypatch.setenv("X_FILE", str(secret))
+    with pytest.raises(ImproperlyConfigured, match="Set either X or X_FILE, not both"):
+        env_secret("X")
+    monkeypatch.delenv("X")
+    monkeypatch.setenv("X_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match=r"X_FILE=.*cannot be read"):
+        env_secret("X")
+
+
+SECRETS_PROBE = """
+import json
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "SECRET_KEY": settings.SECRET_KEY,
+    "DB_PASSWORD": settings.DATABASES["default"]["PASSWORD"],
+    "EMAIL_HOST_PASSWORD": settings.EMAIL_HOST_PASSWORD,
+    "METRICS_TOKEN": settings.METRICS_TOKEN,
+    "FILES_STORAGE_OPTIONS": settings.FILES_STORAGE_OPTIONS,
+}))
+"""
+
+
+def test_every_secret_can_come_from_a_file(tmp_path):
+    files = {
+        "SECRET_KEY": "key-from-a-file",
+        "DATABASE_URL": "postgres://spbe:pass-from-a-file@db:5432/spbe",
+        "EMAIL_HOST_PASSWORD": "smtp-from-a-file",
+        "METRICS_TOKEN": "metrics-from-a-file",
+        "FILES_STORAGE_OPTIONS": '{"bucket_name": "b", "secret_key": "s3-from-a-file"}',
+    }
+    environ = {"EMAIL_HOST": "smtp.example.go.id"}
+    for name, value in files.items():
+        path = tmp_path / name.lower()
+        path.write_text(value + "\n", encoding="utf-8")
+        environ[f"{name}_FILE"] = str(path)
+    environ["FILES_STORAGE_BACKEND"] = "storages.backends.s3.S3Storage"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "spbe_portal.settings",
+        "SPBE_VAR_DIR": str(tmp_path / "var"),
+        **environ,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SECRETS_PROBE],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    values = loaded(done)
+
+    assert values["SECRET_KEY"] == "key-from-a-file"
+    assert values["DB_PASSWORD"] == "pass-from-a-file"
+    assert values["EMAIL_HOST_PASSWORD"] == "smtp-from-a-file"
+    assert values["METRICS_TOKEN"] == "metrics-from-a-file"
+    assert values["FILES_STORAGE_OPTIONS"]["secret_key"] == "s3-from-a-file"
+
+
+def test_a_missing_secret_file_stops_the_process(tmp_path):
+    done = import_settings(tmp_path, SECRET_KEY_FILE=str(tmp_path / "nowhere"))
+
+    assert done.returncode != 0
+    assert "SECRET_KEY_FILE=" in done.stderr and "cannot be read" in done.stderr
+
+
+# --- Logs ---------------------------------------------------------------------------------
+
+LOG_PROBE = """
+import logging
+import django
+django.setup()
+logging.getLogger("spbe.probe").warning("Laporan %s gagal", "r-1", extra={"job": "r-1"})
+"""
+
+
+def test_json_logs_are_one_object_per_line(tmp_path):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "spbe_portal.settings",
+        "SPBE_VAR_DIR": str(tmp_path / "var"),
+        "SECRET_KEY": "x",
+        "LOG_FORMAT": "json",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", LOG_PROBE], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stderr.strip().splitlines()[-1])
+    assert record["message"] == "Laporan r-1 gagal"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "spbe.probe"
+    assert record["job"] == "r-1"
+    assert "time" in record
+
+
+def test_an_unknown_log_format_stops_the_process(tmp_path):
+    done = import_settings(tmp_path, SECRET_KEY="x", LOG_FORMAT="xml")
+
+    assert done.returncode != 0
+    assert "LOG_FORMAT='xml' must be text or json" in done.stderr

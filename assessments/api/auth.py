@@ -21,6 +21,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from assessments.models import ApiToken
+from spbe_portal.errors import Invalid
 
 NAME_MAX = 100
 # Writing last_used_at on every request would turn each read into a write.
@@ -31,18 +32,36 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# How long a new token lives, in days; the profile page offers these.
+LIFETIMES = (30, 90, 180, 365)
+DEFAULT_LIFETIME = 90
+
+
 @transaction.atomic
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user, name: str, days=DEFAULT_LIFETIME) -> tuple[ApiToken, str]:
     """Returns the token row and the full secret, which is never stored and
-    can never be shown again."""
+    can never be shown again. The token expires after `days` days."""
     name = (name or "").strip()
     if not name:
-        raise ValueError(_("Beri nama token, misalnya nama sistem yang memakainya."))
+        raise Invalid(_("Beri nama token, misalnya nama sistem yang memakainya."))
     if len(name) > NAME_MAX:
-        raise ValueError(_("Nama token maksimum %(max)s karakter.") % {"max": NAME_MAX})
+        raise Invalid(_("Nama token maksimum %(max)s karakter.") % {"max": NAME_MAX})
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = None
+    if days not in LIFETIMES:
+        raise Invalid(
+            _("Pilih masa berlaku token: %(choices)s hari.")
+            % {"choices": ", ".join(str(d) for d in LIFETIMES)}
+        )
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, key_prefix=raw[: ApiToken.PREFIX_LENGTH], key_hash=token_hash(raw)
+        user=user,
+        name=name,
+        key_prefix=raw[: ApiToken.PREFIX_LENGTH],
+        key_hash=token_hash(raw),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, raw
 

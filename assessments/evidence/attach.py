@@ -9,7 +9,6 @@ through the lifecycle).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from assessments import access, items
 from assessments.errors import AnswerLocked, DeadlinePassed
 from assessments.evidence.checks import EvidenceRejected, evidence_check
+from assessments.evidence.links import evidence_link_url
 from assessments.lifecycle import EDITABLE
 from assessments.models import (
     Answer,
@@ -114,9 +114,6 @@ def evidence_withdraw(*, evidence: EvidenceFile, user) -> EvidenceFile:
     return evidence
 
 
-_url_validator = URLValidator(schemes=["http", "https"])
-
-
 @transaction.atomic
 def evidence_link_add(*, answer: Answer, user, url: str, note: str = "") -> EvidenceLink:
     """Add a link (e.g. a service's address with a test account in the note)."""
@@ -124,7 +121,7 @@ def evidence_link_add(*, answer: Answer, user, url: str, note: str = "") -> Evid
     url = ("" if url is None else str(url)).strip()
     note = ("" if note is None else str(note)).strip()
     try:
-        _url_validator(url)
+        url = evidence_link_url(url)
     except ValidationError:
         raise Invalid(_("Tautan harus berupa alamat http:// atau https:// yang sah.")) from None
     if len(url) > 500 or len(note) > 500:

@@ -21,6 +21,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from assessments.evidence import pdf
+
 CHUNK = 64 * 1024
 HEAD_BYTES = 8 * 1024
 # The zip end-of-central-directory record sits within the last 64 KiB + 22 bytes.
@@ -111,6 +113,7 @@ ACTIVE_MARKUP = re.compile(
     rb"<script|<html|<!doctype\s+html|<svg|<\?php|<iframe|<object|<embed|<body|javascript:"
 )
 PDF_ACTIVE = re.compile(rb"/(?:javascript|js|launch|richmedia)(?![a-z0-9])")
+# Judged on the parsed object tree (names decoded, object streams unpacked).
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_END_RECORD = b"PK\x05\x06"
 OVERLAP = 64
@@ -164,11 +167,7 @@ def accepted_types_text() -> str:
     )
 
 
-def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
-    """Decide whether `uploaded_file` may be stored; raise EvidenceRejected
-    with a message for the user otherwise. Leaves the file rewound."""
-    max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
-    raw_name = str(getattr(uploaded_file, "name", "") or "")
+def _checked_name(raw_name: str) -> str:
     if "\x00" in raw_name or ".." in re.split(r"[\\/]", raw_name):
         # No browser sends such a name: it is an attack, not a user's file.
         raise EvidenceRejected(
@@ -177,7 +176,14 @@ def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpl
                 "Ganti nama berkas lalu unggah lagi."
             )
         )
-    display_name = safe_display_name(raw_name)
+    return safe_display_name(raw_name)
+
+
+def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
+    """Decide whether `uploaded_file` may be stored; raise EvidenceRejected
+    with a message for the user otherwise. Leaves the file rewound."""
+    max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
+    display_name = _checked_name(str(getattr(uploaded_file, "name", "") or ""))
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > max_bytes:
         raise _too_big(max_bytes)
@@ -233,10 +239,8 @@ def evidence_check(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpl
                 _("Berkas %(label)s berisi arsip tersembunyi (polyglot); tidak diterima.")
                 % {"label": KINDS[kind].label}
             )
-        if kind == "pdf" and pdf_active:
-            raise EvidenceRejected(
-                _("PDF berisi JavaScript atau aksi otomatis; simpan ulang sebagai PDF biasa.")
-            )
+        if kind == "pdf":
+            _check_pdf(uploaded_file, pdf_active)
 
     spec = KINDS[kind]
     ext = extension_of(display_name)
@@ -343,6 +347,23 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
         raise _bomb()
     with archive.open(info) as part:
         return part.read(ZIP_PART_READ_MAX)
+
+
+def _pdf_active() -> EvidenceRejected:
+    return EvidenceRejected(
+        _("PDF berisi JavaScript atau aksi otomatis; simpan ulang sebagai PDF biasa.")
+    )
+
+
+def _check_pdf(uploaded_file, seen_in_bytes: bool) -> None:
+    try:
+        active = seen_in_bytes or pdf.has_active_content(uploaded_file)
+    except pdf.Unreadable as exc:
+        raise EvidenceRejected(str(exc)) from None
+    finally:
+        _rewind(uploaded_file)
+    if active:
+        raise _pdf_active()
 
 
 def _bomb() -> EvidenceRejected:

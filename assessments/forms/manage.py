@@ -1,17 +1,16 @@
-"""Forms of the administrator's pages (organisations, users, periods,
-assignments, final levels). They validate input; periods.py does the work."""
+"""Forms of the administrator's pages (organisations, periods,
+assignments, final levels; people in forms/people.py). They validate input;
+periods.py and organisations.py do the work."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import OPD, Instansi, Membership, PeriodState, Role, User
+from assessments.models import OPD, Instansi, PeriodState
 from indicators.models import FrameworkVersion
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -99,160 +98,6 @@ class ChildInstansiForm(StyledMixin, forms.ModelForm):
             for k, label in Instansi.Kind.choices
             if k in (Instansi.Kind.KABUPATEN, Instansi.Kind.KOTA)
         ]
-
-
-def _email_taken(email: str, exclude_pk=None) -> bool:
-    qs = User.objects.filter(email__iexact=email)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
-
-
-class MembershipFieldsMixin:
-    """Role plus OPD; the OPD is required for officers and ignored otherwise."""
-
-    def _setup_membership_fields(self, instansi: Instansi):
-        self.instansi = instansi
-        self.fields["opd"].queryset = OPD.objects.filter(instansi=instansi, active=True)
-
-    def _clean_membership(self, cleaned):
-        role, opd = cleaned.get("role"), cleaned.get("opd")
-        if role == Role.OFFICER and opd is None:
-            self.add_error("opd", _("Petugas OPD harus memilih OPD."))
-        if role and role != Role.OFFICER:
-            cleaned["opd"] = None
-        return cleaned
-
-
-class UserCreateForm(StyledMixin, MembershipFieldsMixin, forms.Form):
-    username = forms.CharField(
-        label=gettext_lazy("Nama pengguna"),
-        max_length=150,
-        validators=[User.username_validator],
-        help_text=gettext_lazy("Huruf, angka dan @ . + - _ saja."),
-    )
-    full_name = forms.CharField(label=gettext_lazy("Nama lengkap"), max_length=150)
-    email = forms.EmailField(label=gettext_lazy("Surel"), required=False)
-    role = forms.ChoiceField(label=gettext_lazy("Peran"), choices=Role.choices)
-    opd = forms.ModelChoiceField(
-        label=gettext_lazy("OPD (untuk petugas OPD)"), queryset=OPD.objects.none(), required=False
-    )
-    send_password_email = forms.BooleanField(
-        label=gettext_lazy("Kirim surel untuk membuat kata sandi (tanpa mengisi kata sandi)"),
-        required=False,
-    )
-    password1 = forms.CharField(
-        label=gettext_lazy("Kata sandi"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=gettext_lazy("Ulangi kata sandi"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args, instansi: Instansi, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_membership_fields(instansi)
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        # Login accepts a username or an e-mail, so both must be unambiguous.
-        if User.objects.filter(username__iexact=username).exists() or _email_taken(username):
-            raise forms.ValidationError(_("Nama pengguna ini sudah dipakai."))
-        return username
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email and _email_taken(email):
-            raise forms.ValidationError(_("Surel ini sudah dipakai pengguna lain."))
-        return email
-
-    def clean(self):
-        cleaned = self._clean_membership(super().clean())
-        if cleaned.get("send_password_email"):
-            if not cleaned.get("email") and "email" not in self.errors:
-                self.add_error("email", _("Isi surel agar tautan pembuatan kata sandi terkirim."))
-            if cleaned.get("password1"):
-                self.add_error(
-                    "password1",
-                    _("Pilih salah satu: isi kata sandi atau kirim surel, bukan keduanya."),
-                )
-            return cleaned
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if not password1:
-            self.add_error(
-                "password1", _("Isi kata sandi atau centang pengiriman surel kata sandi.")
-            )
-        elif password1 != password2:
-            self.add_error("password2", _("Kedua kata sandi tidak sama."))
-        else:
-            probe = User(
-                username=cleaned.get("username", ""),
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("full_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
-
-
-class UserEditForm(StyledMixin, forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["first_name", "last_name", "email"]
-        labels = {
-            "first_name": gettext_lazy("Nama depan / nama lengkap"),
-            "last_name": gettext_lazy("Nama belakang"),
-            "email": gettext_lazy("Surel"),
-        }
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email and _email_taken(email, exclude_pk=self.instance.pk):
-            raise forms.ValidationError(_("Surel ini sudah dipakai pengguna lain."))
-        return email
-
-
-class MembershipForm(StyledMixin, MembershipFieldsMixin, forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Peran"), choices=Role.choices)
-    opd = forms.ModelChoiceField(
-        label=gettext_lazy("OPD (untuk petugas OPD)"), queryset=OPD.objects.none(), required=False
-    )
-
-    def __init__(self, *args, instansi: Instansi, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_membership_fields(instansi)
-        self.member = user
-
-    def clean(self):
-        cleaned = self._clean_membership(super().clean())
-        if (
-            not self.errors
-            and Membership.objects.filter(
-                user=self.member, instansi=self.instansi, role=cleaned["role"], opd=cleaned["opd"]
-            ).exists()
-        ):
-            raise forms.ValidationError(_("Pengguna sudah memegang peran ini."))
-        return cleaned
-
-
-class SingleUserPasswordResetForm(PasswordResetForm):
-    """Django's reset e-mail for exactly one chosen user, even one whose
-    password is not set yet (a new account)."""
-
-    def __init__(self, *, user: User):
-        super().__init__(data={"email": user.email})
-        self.target = user
-
-    def get_users(self, email):
-        if self.target.is_active and self.target.email:
-            yield self.target
 
 
 class PeriodWindowsForm(StyledMixin, forms.Form):

@@ -30,7 +30,10 @@ logger = logging.getLogger(__name__)
 
 def officers_of(opd: OPD):
     return User.objects.filter(
-        is_active=True, memberships__opd=opd, memberships__role=Role.OFFICER
+        is_active=True,
+        memberships__opd=opd,
+        memberships__role=Role.OFFICER,
+        memberships__ended_on__isnull=True,
     ).distinct()
 
 
@@ -83,6 +86,17 @@ def notify(
     return created
 
 
+def _tell_owners(answer: Answer, kind: str, message: str) -> list[Notification]:
+    """The owning OPD's officers, with a link to the answer."""
+    return notify(
+        recipients=officers_of(answer.opd),
+        kind=kind,
+        message=message,
+        link=_url("assessments:answer_detail", public_id=answer.public_id),
+        answer=answer,
+    )
+
+
 def answer_returned_notify(*, answer: Answer, reason: str, comment: str) -> list[Notification]:
     message = _(
         "Jawaban indikator %(code)s (%(period)s) dikembalikan untuk perbaikan: "
@@ -93,13 +107,7 @@ def answer_returned_notify(*, answer: Answer, reason: str, comment: str) -> list
         "reason": ReturnReason(reason).label,
         "comment": comment,
     }
-    return notify(
-        recipients=officers_of(answer.opd),
-        kind=NotificationKind.ANSWER_RETURNED,
-        message=message,
-        link=_url("assessments:answer_detail", public_id=answer.public_id),
-        answer=answer,
-    )
+    return _tell_owners(answer, NotificationKind.ANSWER_RETURNED, message)
 
 
 def answer_adjusted_notify(*, answer: Answer, justification: str) -> list[Notification]:
@@ -113,13 +121,7 @@ def answer_adjusted_notify(*, answer: Answer, justification: str) -> list[Notifi
         "validated": answer.validated_level,
         "justification": justification,
     }
-    return notify(
-        recipients=officers_of(answer.opd),
-        kind=NotificationKind.ANSWER_ADJUSTED,
-        message=message,
-        link=_url("assessments:answer_detail", public_id=answer.public_id),
-        answer=answer,
-    )
+    return _tell_owners(answer, NotificationKind.ANSWER_ADJUSTED, message)
 
 
 def answer_reopened_notify(*, answer: Answer, reason: str) -> list[Notification]:
@@ -127,13 +129,7 @@ def answer_reopened_notify(*, answer: Answer, reason: str) -> list[Notification]
         "Jawaban indikator %(code)s (%(period)s) yang sudah tervalidasi dibuka kembali "
         "untuk dinilai ulang. Alasan: %(reason)s"
     ) % {"code": answer.indicator.code, "period": answer.period, "reason": reason}
-    return notify(
-        recipients=officers_of(answer.opd),
-        kind=NotificationKind.ANSWER_REOPENED,
-        message=message,
-        link=_url("assessments:answer_detail", public_id=answer.public_id),
-        answer=answer,
-    )
+    return _tell_owners(answer, NotificationKind.ANSWER_REOPENED, message)
 
 
 def reviewers_of(period: EvaluationPeriod):

@@ -1,7 +1,22 @@
-"""Login by username or e-mail, with throttling of repeated failures."""
+"""Login by username or e-mail, with throttling of repeated failures, and the
+rate limit on password reset requests.
 
+Failed sign-ins are counted by django-axes (settings AXES_*) in the database,
+which every worker and node shares, per account AND client address together:
+five failures from one address lock that address out of that account for 15
+minutes, while the account's owner elsewhere still signs in, so nobody can
+lock out a user (an administrator included) by guessing at their name.
+
+axes is called from the backend below rather than through its own backend and
+middleware: Django's test client and internal code authenticate without a
+request, which axes' backend refuses.
+"""
+
+import ipaddress
 import logging
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -11,25 +26,15 @@ from django.db.models import Q
 
 logger = logging.getLogger(__name__)
 
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
+# Password reset requests, per hour: a few for one address (so nobody floods
+# someone's inbox), more for one client (a shared office address).
+RESET_WINDOW_SECONDS = 60 * 60
+RESET_PER_ADDRESS = 3
+RESET_PER_CLIENT = 10
 
-# While the shared cache (Redis) is unreachable, failures are counted in this
-# process only: signing in keeps working, and throttling still holds per process.
-_fallback = LocMemCache("login-throttle-fallback", {})
-
-
-def _counter():
-    try:
-        cache.get("login-failures:probe")
-    except Exception:  # the cache client's own connection/timeout errors
-        logger.warning("Cache unavailable: login failures counted per process")
-        return _fallback
-    return cache
-
-
-def _key(identifier: str) -> str:
-    return f"login-failures:{identifier.strip().lower()}"
+# While the shared cache (Redis) is unreachable, reset requests are counted in
+# this process only: the page keeps working, and the limit still holds per process.
+_fallback = LocMemCache("reset-throttle-fallback", {})
 
 
 def _account(identifier: str):
@@ -42,47 +47,75 @@ def _account(identifier: str):
     return found[0] if len(found) == 1 else None
 
 
-def _keys(identifier: str, user) -> list[str]:
-    # Counted per identifier typed and per account, so alternating between a
-    # user's name and e-mail address does not double the attempts allowed.
-    keys = [_key(identifier)]
-    if user is not None:
-        keys.append(f"login-failures:account:{user.pk}")
-    return keys
+def failure_username(request, credentials) -> str:
+    """What axes counts failures under (AXES_USERNAME_CALLABLE): the account a
+    username or e-mail names, so alternating between them does not double the
+    attempts; for no account, what was typed, case-folded."""
+    identifier = (credentials or {}).get("username")
+    if identifier is None and request is not None:
+        identifier = request.POST.get("username", "")
+    identifier = str(identifier or "").strip()
+    user = _account(identifier) if identifier else None
+    return f"account:{user.pk}" if user is not None else identifier.lower()[:200]
 
 
-def login_locked(identifier: str, user=None) -> bool:
-    counter = _counter()
-    user = user if user is not None else _account(identifier)
-    return any(counter.get(key, 0) >= MAX_FAILURES for key in _keys(identifier, user))
+def client_ip(request) -> str | None:
+    """The client's address (AXES_CLIENT_IP_CALLABLE): REMOTE_ADDR, or behind
+    TRUSTED_PROXY_COUNT proxies the address the outermost of them saw. Only
+    entries our own proxies appended are trusted; a client can forge the rest."""
+    address = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if count and len(forwarded) >= count:
+        address = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
-def login_failed(identifier: str, user=None) -> None:
-    counter = _counter()
-    for key in _keys(identifier, user):
-        counter.add(key, 0, LOCKOUT_SECONDS)
-        try:
-            counter.incr(key)
-        except ValueError:
-            counter.set(key, 1, LOCKOUT_SECONDS)
-
-
-def login_succeeded(identifier: str, user=None) -> None:
-    _counter().delete_many(_keys(identifier, user))
+def login_locked(request, identifier: str) -> bool:
+    return not AxesProxyHandler.is_allowed(request, {"username": identifier})
 
 
 class UsernameOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        user = _account(username)
-        if login_locked(username, user):
+        if request is not None and login_locked(request, username):
             # PermissionDenied stops Django trying other backends.
             raise PermissionDenied
+        user = _account(username)
         if user is None:
             get_user_model()().set_password(password)  # equal time for unknown users
         elif user.check_password(password) and self.user_can_authenticate(user):
-            login_succeeded(username, user)
             return user
-        login_failed(username, user)
+        # Django sends user_login_failed, which axes counts.
         return None
+
+
+def _counter():
+    try:
+        cache.get("reset-requests:probe")
+    except Exception:  # the cache client's own connection/timeout errors
+        logger.warning("Cache unavailable: password reset requests counted per process")
+        return _fallback
+    return cache
+
+
+def reset_request_allowed(*, address: str, client: str | None) -> tuple[bool, bool]:
+    """Count one password reset request; (client allowed, address allowed)."""
+    counter = _counter()
+    allowed = []
+    for key, limit in (
+        (f"reset-requests:client:{client}", RESET_PER_CLIENT),
+        (f"reset-requests:address:{address.strip().lower()}", RESET_PER_ADDRESS),
+    ):
+        counter.add(key, 0, RESET_WINDOW_SECONDS)
+        try:
+            count = counter.incr(key)
+        except ValueError:  # expired between add and incr
+            counter.set(key, 1, RESET_WINDOW_SECONDS)
+            count = 1
+        allowed.append(count <= limit)
+    return allowed[0], allowed[1]

@@ -1,8 +1,9 @@
 """The OPD officer's workspace: my indicators, the answer page, evidence.
 
-Views own validation and status codes; every object comes through
-assessments.access (404 when not visible) and every change through
-assessments.services (which refuses with a ServiceError)."""
+Every object comes through assessments.access (404 when not visible) and
+every change through assessments.answering or assessments.evidence.attach,
+whose refusals are domain errors (spbe_portal.errors); a view catches one
+only to show it beside what the user typed."""
 
 from __future__ import annotations
 
@@ -473,8 +474,7 @@ def evidence_download(request, public_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if evidence.content_type != "application/pdf":
-        # Nothing in an image or a download may run; PDF is left alone because
-        # browsers' built-in viewers need their own scripts.
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    # Nothing in a file may run, not even a PDF script that slipped past the
+    # evidence check: the browser's own PDF viewer is not affected by it.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import access
-from assessments.api.auth import NAME_MAX, api_token_create, api_token_revoke
+from assessments.api.auth import (
+    DEFAULT_LIFETIME,
+    LIFETIMES,
+    NAME_MAX,
+    api_token_create,
+    api_token_revoke,
+)
 from assessments.models import ApiToken
+from spbe_portal.errors import Invalid
 
 
 def _page(request, *, new_token=None, error="", name="", status=200):
@@ -27,6 +34,8 @@ def _page(request, *, new_token=None, error="", name="", status=200):
             "error": error,
             "name": name,
             "name_max": NAME_MAX,
+            "lifetimes": LIFETIMES,
+            "default_lifetime": DEFAULT_LIFETIME,
         },
         status=status,
     )
@@ -43,9 +52,11 @@ def profile(request):
 def token_create(request):
     name = request.POST.get("name", "")
     try:
-        token, raw = api_token_create(user=request.user, name=name)
-    except ValueError as exc:
-        return _page(request, error=str(exc), name=name[:NAME_MAX], status=400)
+        token, raw = api_token_create(
+            user=request.user, name=name, days=request.POST.get("days", DEFAULT_LIFETIME)
+        )
+    except Invalid as exc:
+        return _page(request, error=exc.message, name=name[:NAME_MAX], status=400)
     # Rendered, not redirected: the secret must not travel through the session.
     response = _page(request, new_token={"token": token, "secret": raw}, status=201)
     response["Cache-Control"] = "no-store"

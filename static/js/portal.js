@@ -25,7 +25,29 @@ window.spbeOnChoice = (select, act) => {
   });
 };
 
+// A table box that scrolls sideways (a wide table on a phone) must be reachable
+// by keyboard, or its hidden columns are out of reach (WCAG 2.1.1); it is named
+// after its table's caption. Boxes that fit get no extra tab stop.
+const spbeScrollBoxes = () => {
+  document.querySelectorAll(".table-responsive").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      const caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      if (caption) box.setAttribute("aria-label", caption.textContent.trim());
+    } else if (!scrolls && box.getAttribute("tabindex") === "0") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+};
+
 document.addEventListener("DOMContentLoaded", () => {
+  spbeScrollBoxes();
+  window.addEventListener("resize", spbeScrollBoxes);
+  document.addEventListener("htmx:afterSettle", spbeScrollBoxes);
   document.querySelectorAll("[data-autofocus]").forEach((el) => el.focus());
   // Inline handlers are forbidden by the Content-Security-Policy.
   document.querySelectorAll("[data-submit-on-change]").forEach((el) => {

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments.api.auth import api_token_create
+from assessments.api.auth import DEFAULT_LIFETIME, api_token_create
 from assessments.models import User
+from spbe_portal.errors import Invalid
 
 
 class Command(BaseCommand):
@@ -15,14 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="cli", help=_("Nama token."))
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=DEFAULT_LIFETIME,
+            help=_("Masa berlaku dalam hari (30, 90, 180 atau 365)."),
+        )
 
-    def handle(self, *args, username, name, **options):
+    def handle(self, *args, username, name, days, **options):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(_("Pengguna aktif «%s» tidak ditemukan.") % username)
         try:
-            _token, raw = api_token_create(user=user, name=name)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+            _token, raw = api_token_create(user=user, name=name, days=days)
+        except Invalid as exc:
+            raise CommandError(exc.message) from None
         # Only the token on stdout, so that TOKEN=$(manage.py create_api_token ...) works.
         self.stdout.write(raw)
