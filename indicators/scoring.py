@@ -10,7 +10,8 @@ half-up to two decimals, from the exact value (never from rounded parts).
 Every figure the portal shows is computed here: the index, domains and
 aspects (`compute`), the same for an incomplete level set (`compute_partial`),
 what a group of indicators such as one OPD's contributes and leaves open
-(`contribution`), and which stored level counts at all (`usable_levels`).
+(`contribution`), the provisional index of a round still in progress
+(`provisional`), and which stored level counts at all (`usable_levels`).
 Index values are shown with two decimals, index points with POINTS_PLACES.
 """
 
@@ -424,4 +425,45 @@ def contribution(
         weight=weight,
         points=points / HUNDRED,
         open_points=open_ / HUNDRED,
+    )
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """The index as far as the answered indicators tell, mid-round: each
+    value is Σ weight × level / Σ weight over the indicators with a usable
+    level (of the whole framework, an aspect, a domain), i.e. the index the
+    framework would have if the unanswered indicators stood at the answered
+    ones' weighted average. None where nothing is answered yet. Coverage:
+    answered indicators out of all, and the share (in %) of the total weight
+    they carry. Equal to the index when every indicator is answered."""
+
+    index: Fraction | None
+    aspects: dict[str, Fraction | None]
+    domains: dict[str, Fraction | None]
+    answered: int
+    total: int
+    weight_share: Fraction
+
+
+def provisional(spec: FrameworkSpec, levels: Mapping[str, object]) -> Provisional:
+    def average(codes) -> Fraction | None:
+        return contribution(spec, levels, codes).weighted_average
+
+    in_aspect: dict[str, list[str]] = {a.code: [] for a in spec.aspects}
+    for indicator in spec.indicators:
+        in_aspect[indicator.aspect].append(indicator.code)
+    in_domain = {
+        d.code: [c for a in spec.aspects if a.domain == d.code for c in in_aspect[a.code]]
+        for d in spec.domains
+    }
+    whole = contribution(spec, levels, spec.indicator_codes)
+    total_weight = sum((Fraction(i.weight) for i in spec.indicators), Fraction(0))
+    return Provisional(
+        index=whole.weighted_average,
+        aspects={code: average(codes) for code, codes in in_aspect.items()},
+        domains={code: average(codes) for code, codes in in_domain.items()},
+        answered=len(whole.indicators) - len(whole.missing),
+        total=len(spec.indicators),
+        weight_share=whole.weight * HUNDRED / total_weight if total_weight else Fraction(0),
     )

@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from kombu.exceptions import OperationalError as BrokerError
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
@@ -21,7 +26,15 @@ from rest_framework.views import APIView
 from assessments import access
 from assessments.api.serializers import MessageSerializer
 from reports.jobs import report_job_request, visible_report_jobs
-from reports.models import Basis, IndexSnapshot, JobState, ReportFormat, ReportJob, ReportKind
+from reports.models import (
+    Basis,
+    IndexSnapshot,
+    IssuedDocument,
+    JobState,
+    ReportFormat,
+    ReportJob,
+    ReportKind,
+)
 from reports.rendering import CONTENT_TYPES, report_filename
 from reports.tasks import snapshot_enqueue_now
 from spbe_portal.api import COMMON_ERRORS, errors
@@ -154,9 +167,23 @@ class PeriodRecompute(APIView):
 # --- report jobs -------------------------------------------------------------------
 
 
+class IssuedDocumentSerializer(serializers.ModelSerializer):
+    """What an issued document prints about itself."""
+
+    verification_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssuedDocument
+        fields = ["number", "code", "issued_at", "sha256", "verification_url"]
+
+    def get_verification_url(self, document) -> str:
+        return reverse("documents:verify", kwargs={"code": document.code})
+
+
 class ReportJobSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     download_url = serializers.SerializerMethodField()
+    document = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportJob
@@ -173,12 +200,22 @@ class ReportJobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "download_url",
+            "document",
         ]
 
     def get_download_url(self, job) -> str | None:
         if job.state != JobState.DONE:
             return None
         return reverse("api:report-job-download", kwargs={"public_id": job.public_id})
+
+    @extend_schema_field(IssuedDocumentSerializer(allow_null=True))
+    def get_document(self, job) -> dict | None:
+        """The issued document of a finished instansi report or Berita Acara
+        in PDF (the latest, should the job have rendered twice); else null."""
+        if job.state != JobState.DONE:
+            return None
+        issued = sorted(job.issued_documents.all(), key=lambda d: (d.issued_at, d.pk))
+        return IssuedDocumentSerializer(issued[-1]).data if issued else None
 
 
 class ReportJobRequestSerializer(serializers.Serializer):
@@ -215,7 +252,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 
 def _jobs(user):
-    return visible_report_jobs(user).select_related("period")
+    return visible_report_jobs(user).select_related("period").prefetch_related("issued_documents")
 
 
 class ReportJobList(generics.ListAPIView):

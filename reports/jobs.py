@@ -14,6 +14,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from assessments.access import INSTANSI_WIDE_ROLES, can_read_results, scope_for
 from assessments.models import OPD, EvaluationPeriod
+from reports.documents import issuable_check
 from reports.models import Basis, JobState, ReportFormat, ReportJob, ReportKind
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ def report_job_request(
         opd = None
     if not can_request_report(user, period, kind, opd):
         raise PermissionDenied
+    # Refused now, with the reason, rather than failing later in the worker.
+    issuable_check(period, kind, basis)
     if idempotency_key:
         # Serialises concurrent requests carrying the same key.
         EvaluationPeriod.objects.select_for_update().filter(pk=period.pk).first()

@@ -4,10 +4,11 @@ whose rendered files are kept per period."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import OPD, EvaluationPeriod
+from assessments.models import OPD, EvaluationPeriod, Instansi
 from indicators.models import FrameworkVersion
 
 
@@ -121,3 +122,134 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.get_kind_display()} · {self.get_format_display()}"
+
+
+# --- documents fit to sign: letterhead, signatories, numbering, registry -------------
+
+NIP_VALIDATOR = RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 angka tanpa spasi."), code="nip")
+DEFAULT_NUMBER_PATTERN = "000.8/{nomor}/SPBE/{tahun}"
+
+
+class Letterhead(models.Model):
+    """The kop surat of one instansi and how its documents are numbered."""
+
+    instansi = models.OneToOneField(Instansi, on_delete=models.CASCADE, related_name="letterhead")
+    # The kop surat's heading lines, top to bottom (e.g. PEMERINTAH PROVINSI ...).
+    heading = models.TextField(_("baris kop surat"), help_text=_("Satu baris per baris kop."))
+    address = models.TextField(_("alamat"), blank=True)
+    place = models.CharField(_("tempat penerbitan"), max_length=80)
+    number_pattern = models.CharField(
+        _("pola nomor dokumen"),
+        max_length=120,
+        default=DEFAULT_NUMBER_PATTERN,
+        help_text=_("Memuat {nomor}; boleh memuat {tahun}, mis. 000.8/{nomor}/Diskominfo/{tahun}."),
+    )
+    portal_url = models.URLField(
+        _("alamat portal"),
+        blank=True,
+        help_text=_("Alamat publik portal ini, dicetak pada dokumen untuk verifikasi."),
+    )
+    # Small and read only when a PDF is rendered: kept with the row, so the
+    # documents need no file storage (PNG or JPEG, checked by content).
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=True)
+    logo_type = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("kop surat")
+        verbose_name_plural = _("kop surat")
+
+    def __str__(self):
+        return str(self.instansi)
+
+    @property
+    def heading_lines(self) -> list[str]:
+        return [line.strip() for line in self.heading.splitlines() if line.strip()]
+
+
+class Signatories(models.Model):
+    """Who signs the period's Berita Acara: the SPBE coordinator (Sekda) and
+    the head of the internal assessor team."""
+
+    period = models.OneToOneField(
+        EvaluationPeriod, on_delete=models.CASCADE, related_name="signatories"
+    )
+    coordinator_name = models.CharField(_("nama koordinator SPBE"), max_length=150)
+    coordinator_nip = models.CharField(
+        _("NIP koordinator"), max_length=18, validators=[NIP_VALIDATOR]
+    )
+    coordinator_rank = models.CharField(_("pangkat/golongan koordinator"), max_length=100)
+    coordinator_position = models.CharField(_("jabatan koordinator"), max_length=150)
+    assessor_name = models.CharField(_("nama ketua tim asesor internal"), max_length=150)
+    assessor_nip = models.CharField(
+        _("NIP ketua tim asesor"), max_length=18, validators=[NIP_VALIDATOR]
+    )
+    assessor_rank = models.CharField(_("pangkat/golongan ketua tim asesor"), max_length=100)
+    assessor_position = models.CharField(_("jabatan ketua tim asesor"), max_length=150)
+
+    class Meta:
+        verbose_name = _("penandatangan")
+        verbose_name_plural = _("penandatangan")
+
+    def __str__(self):
+        return str(self.period)
+
+
+class DocumentCounter(models.Model):
+    """The last number given to a document of one instansi in one year; its
+    row is locked while a number is taken, so numbers have no gaps or twins."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instansi", "year"], name="document_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.instansi_id} · {self.year} · {self.last}"
+
+
+class IssuedDocument(models.Model):
+    """One issued PDF: its number, the code printed on it for the public
+    verification page, and the SHA-256 of the very file handed out."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        EvaluationPeriod, on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    kind = models.CharField(_("jenis laporan"), max_length=20, choices=ReportKind.choices)
+    basis = models.CharField(_("dasar"), max_length=20, choices=Basis.choices)
+    sequence = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    number = models.CharField(_("nomor dokumen"), max_length=160)
+    code = models.CharField(_("kode verifikasi"), max_length=16, unique=True)
+    index_display = models.CharField(_("indeks"), max_length=10, blank=True)
+    issued_at = models.DateTimeField(_("diterbitkan pada"))
+    sha256 = models.CharField(_("SHA-256 berkas"), max_length=64, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The job that issued it, when a worker did (not render_report). A job
+    # caught half way and rendered again issues again: its latest counts.
+    job = models.ForeignKey(
+        ReportJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+    )
+
+    class Meta:
+        verbose_name = _("dokumen terbit")
+        verbose_name_plural = _("dokumen terbit")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "year", "sequence"], name="issued_document_sequence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.number

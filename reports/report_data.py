@@ -155,6 +155,36 @@ class ReportData:
     external_waiting: list[str] = field(default_factory=list)
 
     @property
+    def previous_year(self) -> TrendRow | None:
+        """Last year's row on the report's basis when it is comparable (the
+        same instrument and an index), for the change on page one."""
+        rows = [r for r in self.trend if not r.is_current]
+        current = next((r for r in self.trend if r.is_current), None)
+        if not rows or current is None or rows[-1].index is None:
+            return None
+        return rows[-1] if rows[-1].instrument == current.instrument else None
+
+    @property
+    def change(self) -> Decimal | None:
+        """The change from last year, from the two displayed (rounded) values
+        as the reader can check them on the page."""
+        previous = self.previous_year
+        if previous is None or self.index is None:
+            return None
+        return self.index - previous.index
+
+    @property
+    def top_recommendations(self) -> list[Recommendation]:
+        """The five raises that gain most: the planner's order (largest
+        weight first, then the lower level, then framework order)."""
+        return self.recommendations[:5]
+
+    @property
+    def index_display(self) -> str:
+        """The index as the snapshots store it ("3.79"), or empty."""
+        return f"{self.index:.2f}" if self.index is not None else ""
+
+    @property
     def index_label(self) -> str:
         return timeline.instrument_label(self.framework)
 

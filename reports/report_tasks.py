@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import JobState, ReportJob
 from reports.rendering import render_report, report_filename
+from spbe_portal.errors import Invalid
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,11 @@ def report_render(job_id: int) -> str:
     message (acks_late after a lost worker) costs nothing; a job caught half
     way simply renders again. The user sees a readable message; the
     traceback goes to the log only."""
-    job = ReportJob.objects.select_related("period__instansi", "opd").filter(pk=job_id).first()
+    job = (
+        ReportJob.objects.select_related("period__instansi", "opd", "requested_by")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None:
         logger.info("Report job %s no longer exists", job_id)
         return "missing"
@@ -53,9 +58,13 @@ def report_render(job_id: int) -> str:
     }
     with translation.override("id"):
         try:
-            content = render_report(**params)
+            content = render_report(**params, user=job.requested_by, job=job)
         except TRANSIENT_ERRORS:
             raise
+        except Invalid as error:
+            # The document cannot be issued as asked (its signatories were
+            # removed after the request): the reason is the user's to read.
+            return _fail(job, error.message)
         except SoftTimeLimitExceeded:
             logger.error("Report job %s exceeded its time limit", job_id)
             return _fail(job, _("Waktu pembuatan laporan habis. Silakan coba lagi nanti."))

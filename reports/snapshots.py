@@ -85,6 +85,17 @@ def score_as_json(score: scoring.Score) -> dict[str, str]:
     return {"exact": score.exact_str, "display": score.display, "predicate": score.predicate or ""}
 
 
+def provisional_as_json(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> dict:
+    """The provisional index of an incomplete level set as the command and
+    the API print it: the index with two decimals, its coverage."""
+    found = scoring.provisional(spec, levels)
+    return {
+        "index": scoring.display(found.index) if found.index is not None else None,
+        "coverage_indicators": found.answered,
+        "coverage_weight": scoring.display(found.weight_share),
+    }
+
+
 def snapshot_fields(evaluation: Evaluation) -> dict:
     result = evaluation.result
     if result is None:

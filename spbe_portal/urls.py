@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifikasi/", include("assessments.urls.notifications", namespace="notifications")),
     path("manage/", include("assessments.urls.manage", namespace="manage")),
     path("results/", include("reports.urls", namespace="reports")),
+    path("verifikasi-dokumen/", include("reports.urls.verification", namespace="documents")),
     path("api/v1/", include(("spbe_portal.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

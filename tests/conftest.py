@@ -144,6 +144,17 @@ def kaltim2024(spbe2020):
     return SimpleNamespace(instansi=instansi, period=period, opds=opds, answers=answers)
 
 
+@pytest.fixture
+def kaltim2024_signed(kaltim2024):
+    """kaltim2024 with the demo's kop surat, numbering and signatories, so its
+    Berita Acara can be issued."""
+    from assessments.management.demo import Seeding
+    from assessments.management.demo.documents import documents_ensure
+
+    documents_ensure(Seeding(password="unused"), kaltim2024.instansi)
+    return kaltim2024
+
+
 # --- a real Celery worker against the test database ----------------------------------
 def other_process_database_url() -> str:
     """DATABASE_URL of the database pytest-django created, for other processes."""

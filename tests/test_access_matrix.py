@@ -41,7 +41,7 @@ from assessments.models import (
     Role,
 )
 from indicators.models import EvidenceItem, LevelName
-from reports.models import JobState, ReportJob
+from reports.models import IssuedDocument, JobState, ReportJob
 from tests.factories import (
     AssignmentFactory,
     EvaluationPeriodFactory,
@@ -386,6 +386,16 @@ ROUTES: dict[str, Route] = {
         GET_ONLY,
         kwargs=lambda w: {"public_id": w.job.public_id},
     ),
+    # --- issued documents: the administrator's kop surat, numbering and signatories
+    # (404 for others, as every administration page); the verification page is public.
+    "reports:document_settings": Route(
+        ADMIN_ONLY, row(everyone="H", administrator="B"), kwargs=period_kwargs
+    ),
+    "documents:verify": Route(
+        row(anonymous="O"),
+        row(anonymous="M", everyone="M"),
+        kwargs=lambda w: {"code": w.issued.code},
+    ),
     # --- administration: only the instansi's administrators; everyone else 404
     # The index sends each administrator to their own instansi (B for foreign).
     "manage:index": Route(
@@ -563,6 +573,17 @@ def world(db, evidence_storage):
         link=reverse("assessments:answer_detail", kwargs={"public_id": answer.public_id}),
         answer=answer,
     )
+    issued = IssuedDocument.objects.create(
+        instansi=instansi,
+        period=period,
+        kind="instansi",
+        basis="validated",
+        sequence=1,
+        year=period.year,
+        number=f"000.8/1/SPBE/{period.year}",
+        code="ABCDEFGHJK",
+        issued_at=timezone.now(),
+    )
     return SimpleNamespace(
         instansi=instansi,
         period=period,
@@ -574,6 +595,7 @@ def world(db, evidence_storage):
         evidence=evidence,
         link=link,
         job=job,
+        issued=issued,
         notification=notification,
         token=_token_of(officer),
         **_item_answers(instansi, opd, year=period.year + 1),

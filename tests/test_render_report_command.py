@@ -50,13 +50,23 @@ def test_self_basis_xlsx(kaltim2024, tmp_path):
     assert summary["Indeks SPBE"] == pytest.approx(4.35)
 
 
-def test_opd_and_berita_acara(kaltim2024, tmp_path):
+def test_opd_and_berita_acara(kaltim2024_signed, tmp_path):
     output, _ = render(
         tmp_path, *base_args(**{"--kind": "opd", "--opd": "bappeda"}), name="opd.pdf"
     )
     assert "Bappeda" in "\n".join(p.extract_text() for p in PdfReader(output).pages)
-    output, _ = render(tmp_path, *base_args(**{"--kind": "berita-acara"}), name="ba.pdf")
+    output, _ = render(
+        tmp_path, *base_args(**{"--kind": "berita-acara", "--basis": "validated"}), name="ba.pdf"
+    )
     assert "BERITA ACARA" in PdfReader(output).pages[0].extract_text()
+
+
+def test_berita_acara_on_another_basis_is_refused(kaltim2024_signed, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        render(tmp_path, *base_args(**{"--kind": "berita-acara"}), name="ba.pdf")
+    assert refused.value.returncode == 2
+    assert "Hasil validasi asesor internal" in str(refused.value)
+    assert not (tmp_path / "ba.pdf").exists()
 
 
 @pytest.mark.parametrize(

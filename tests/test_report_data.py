@@ -60,6 +60,14 @@ def test_trend_over_years_on_every_basis(with_history):
     assert [t.is_current for t in data.trend] == [False, False, True]
 
 
+def test_change_from_last_year_only_when_it_has_an_index(with_history):
+    validated = report_data(period=with_history.period, basis="validated")
+    assert validated.previous_year.year == 2023
+    assert validated.change == Decimal("0.82")  # 3,82 against 3,00
+    # 2023 lacks a final level: no change is shown rather than one from 2022.
+    assert report_data(period=with_history.period, basis="final").change is None
+
+
 def test_opd_figures_add_up_to_the_index(kaltim2024):
     data = report_data(period=kaltim2024.period, basis="final")
     assert sum(o.indicators for o in data.opds) == 47

@@ -130,9 +130,9 @@ def test_a_queued_job_is_polled_and_a_done_one_is_not(client, kaltim2024, leader
     assert "hx-trigger" not in partial and download_url(job) in partial
 
 
-def test_done_job_is_not_rendered_again(kaltim2024, monkeypatch):
+def test_done_job_is_not_rendered_again(kaltim2024_signed, monkeypatch):
     job = ReportJob.objects.create(
-        period=kaltim2024.period, basis="final", kind="berita-acara", format="pdf"
+        period=kaltim2024_signed.period, basis="validated", kind="berita-acara", format="pdf"
     )
     assert report_render(job.id) == JobState.DONE
     job.refresh_from_db()

@@ -55,8 +55,34 @@ def test_instansi_report_domains_aspects_and_trend(final_pdf):
     for value in ("3,70", "3,50", "2,82", "4,32"):
         assert value in text
     assert "Perbandingan antartahun" in text
-    assert "Rekomendasi" in text
+    assert "Lima perbaikan dengan tambahan indeks terbesar" in text
     assert "Kemajuan dan poin terbuka per OPD" in text
+
+
+def test_instansi_report_page_one_is_the_summary(kaltim2024):
+    """Page one holds the index and predicate, the target, the trend, the
+    domains and the five raises that gain most, with the points each gains."""
+    kaltim2024.answers["1"].explanation = "FAKTA: Perda SPBE 2023. ANALISIS: berlaku."
+    kaltim2024.answers["1"].save()
+    data = report_data(period=kaltim2024.period, basis="final")
+    reader, text = pdf_text(render_pdf(data, ReportKind.INSTANSI))
+    first = flat(reader.pages[0].extract_text())
+    for shown in (
+        "3,79",
+        "Sangat Baik",
+        "Target indeks: 3,00",
+        "tercapai",
+        "Perbandingan antartahun",
+    ):
+        assert shown in first
+    assert "D3 Manajemen SPBE" in first and "2,82" in first
+    top = data.top_recommendations
+    assert len(top) == 5
+    for rec in top:
+        assert rec.name in first and f"+{rec.gain}".replace(".", ",") in first
+    assert "Nilai aspek" not in first and "SHA-256" not in flat(text)
+    assert "FAKTA: Perda SPBE 2023. ANALISIS: berlaku." in flat(text)
+    assert "Lampiran: data dukung per indikator" in flat(text)
 
 
 def test_fonts_are_embedded(final_pdf):
@@ -95,7 +121,9 @@ def test_opd_report_lists_only_its_indicators(kaltim2024):
     assert "3,79" not in text and "Rata-rata tertimbang" not in text
 
 
-def test_berita_acara_is_ready_for_signature(kaltim2024):
+def test_berita_acara_unissued_is_a_draft_without_digest(kaltim2024):
+    """Rendered without being issued (only tests do), a Berita Acara says it
+    is a draft; issued ones are in tests/test_report_documents.py."""
     data = report_data(period=kaltim2024.period, basis="validated")
     _, text = pdf_text(render_pdf(data, ReportKind.BERITA_ACARA))
     text = flat(text)
@@ -103,7 +131,8 @@ def test_berita_acara_is_ready_for_signature(kaltim2024):
     assert "Koordinator SPBE" in text
     assert "Tim Asesor Internal" in text
     assert "3,82" in text
-    assert "NIP." in text
+    assert "Konsep, belum bernomor" in text
+    assert data.inputs_sha256 not in text and "SHA-256" not in text
 
 
 def test_incomplete_period_names_missing_indicators(kaltim2024):

@@ -19,17 +19,34 @@ CONTENT_TYPES = {
 }
 
 
-def render_report(*, period, basis: str, kind: str, opd=None, fmt: str) -> bytes:
-    """The finished file's bytes. Imports are local: WeasyPrint and pandas are
-    heavy, and only the worker (or the command) ever needs them."""
+def render_report(
+    *, period, basis: str, kind: str, opd=None, fmt: str, user=None, job=None
+) -> bytes:
+    """The finished file's bytes. An instansi report or Berita Acara in PDF
+    is issued: numbered and registered (reports.documents); a Berita Acara
+    on any basis but the validated one is refused (spbe_portal.errors.Invalid).
+    Imports are local: WeasyPrint and pandas are heavy, and only the worker
+    (or the command) ever needs them."""
+    from reports import documents
     from reports.report_data import report_data
 
     kind = ReportKind(kind)
+    documents.issuable_check(period, kind, basis)
     data = report_data(period=period, basis=basis, opd=opd if kind == ReportKind.OPD else None)
     if ReportFormat(fmt) == ReportFormat.PDF:
         from reports.rendering.pdf import render_pdf
 
-        return render_pdf(data, kind)
+        if kind not in documents.ISSUED_KINDS:
+            return render_pdf(data, kind)
+        return documents.issue(
+            period=period,
+            basis=basis,
+            kind=kind,
+            index_display=data.index_display,
+            render=lambda printed: render_pdf(data, kind, issue=printed),
+            user=user,
+            job=job,
+        )
     from reports.rendering.excel import render_xlsx
 
     return render_xlsx(data)

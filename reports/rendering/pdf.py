@@ -5,6 +5,7 @@ everything else."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from urllib.parse import unquote, urlsplit
 
@@ -75,10 +76,21 @@ class OfflineURLFetcher(URLFetcher):
         return found if isinstance(found, str) else None
 
 
-def report_context(data: ReportData, kind: str) -> dict:
+def logo_data_url(issue) -> str:
+    """The letterhead's logo inline: the renderer fetches nothing else."""
+    letterhead = issue.letterhead if issue else None
+    if letterhead is None or not letterhead.logo:
+        return ""
+    encoded = base64.b64encode(bytes(letterhead.logo)).decode("ascii")
+    return f"data:{letterhead.logo_type};base64,{encoded}"
+
+
+def report_context(data: ReportData, kind: str, issue=None) -> dict:
     return {
         "data": data,
         "kind": kind,
+        "issue": issue,
+        "logo": logo_data_url(issue),
         "radar": radar_svg(
             [row.code for row in data.radar_rows],
             [row.value for row in data.radar_rows],
@@ -89,12 +101,14 @@ def report_context(data: ReportData, kind: str) -> dict:
     }
 
 
-def render_html(data: ReportData, kind: str) -> str:
+def render_html(data: ReportData, kind: str, issue=None) -> str:
     with translation.override("id"):
-        return render_to_string(TEMPLATES[ReportKind(kind)], report_context(data, kind))
+        return render_to_string(TEMPLATES[ReportKind(kind)], report_context(data, kind, issue))
 
 
-def render_pdf(data: ReportData, kind: str) -> bytes:
-    html = render_html(data, kind)
+def render_pdf(data: ReportData, kind: str, issue=None) -> bytes:
+    """`issue` (reports.documents.Issue) is what an issued document prints
+    about itself: number, code, letterhead, signatories."""
+    html = render_html(data, kind, issue)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=OfflineURLFetcher())
     return document.write_pdf()

@@ -122,6 +122,32 @@ def score_rows(items, values: dict) -> list[dict]:
     return rows
 
 
+def _provisional(spec, snapshot, domains, aspects):
+    """The provisional index of an incomplete snapshot with its coverage, and
+    domain and aspect rows from the answered indicators (no predicate: a
+    provisional value is not graded)."""
+    found = scoring.provisional(spec, snapshot.levels)
+
+    def rows(items, values):
+        return [
+            {
+                "code": item.code,
+                "name": item.name,
+                "value": scoring.rounded(values.get(item.code)),
+                "predicate": "",
+            }
+            for item in items
+        ]
+
+    summary = {
+        "index": scoring.rounded(found.index),
+        "answered": found.answered,
+        "total": found.total,
+        "weight": scoring.rounded(found.weight_share),
+    }
+    return summary, rows(domains, found.domains), rows(aspects, found.aspects)
+
+
 def chart(kind: str, labels, datasets, *, max_value=None, title="") -> dict:
     """Chart data for static/js/charts.js; numbers as plain floats."""
     return {
@@ -181,6 +207,10 @@ def dashboard(request, instansi: str, year: int):
     main_values = main.snapshot if main.snapshot and main.snapshot.complete else None
     domain_rows = score_rows(domains, main_values.domains if main_values else {})
     aspect_rows = score_rows(aspects, main_values.aspects if main_values else {})
+    provisional = None
+    if main.status == "incomplete":
+        # Mid-round: the charts fill from the answered indicators, labelled so.
+        provisional, domain_rows, aspect_rows = _provisional(spec, main.snapshot, domains, aspects)
 
     index_label = timeline.instrument_label(framework)
     comparison = _comparison(domains, cards, index_label)
@@ -209,6 +239,7 @@ def dashboard(request, instansi: str, year: int):
             "bases": [(b, Basis(b).label) for b in BASES],
             "cards": [cards[b] for b in BASES],
             "main": main,
+            "provisional": provisional,
             "any_stale": any(not c.fresh for c in cards.values()),
             "domain_rows": domain_rows,
             "aspect_rows": aspect_rows,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from assessments.management.demo import Seeding, history, live, organisation
+from assessments.management.demo import Seeding, documents, history, live, organisation
 from assessments.management.demo import data as demo
 from assessments.models import EvaluationPeriod, Role
 from indicators.models import FrameworkVersion
@@ -63,6 +63,7 @@ class Command(BaseCommand):
             history.kabkota_results(seeding, instansi, frameworks[2024], users[demo.ADMINISTRATOR])
             live.open_period(seeding, instansi, frameworks[live.OPEN_YEAR], users)
             live.pemdi_period(seeding, instansi, users, _load_framework)
+            documents.documents_ensure(seeding, instansi)
         return instansi, users, new_users
 
     def _snapshots(self) -> None:

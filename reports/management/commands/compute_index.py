@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments.models import EvaluationPeriod
 from indicators.calculator import result_as_dict
 from reports.models import Basis
-from reports.snapshots import snapshot_compute
+from reports.snapshots import provisional_as_json, snapshot_compute
 
 
 class Command(BaseCommand):
@@ -47,6 +47,9 @@ class Command(BaseCommand):
                 "domains": {},
                 "aspects": {},
                 "missing": evaluation.missing,
+                "provisional": provisional_as_json(
+                    outcome.snapshot.framework.to_spec(), evaluation.levels
+                ),
             }
         self.stdout.write(json.dumps(record, ensure_ascii=False))
         if not evaluation.complete:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from assessments.models import OPD, EvaluationPeriod, Instansi
 from reports.models import Basis, ReportFormat, ReportKind
 from reports.rendering import render_report
+from spbe_portal.errors import Invalid
 
 
 def refuse(message: str) -> CommandError:
@@ -57,7 +58,10 @@ class Command(BaseCommand):
         if output.parent and not output.parent.is_dir():
             raise refuse(_("Folder %(dir)s tidak ada.") % {"dir": output.parent})
 
-        content = render_report(period=evaluation, basis=basis, kind=kind, opd=unit, fmt=fmt)
+        try:
+            content = render_report(period=evaluation, basis=basis, kind=kind, opd=unit, fmt=fmt)
+        except Invalid as error:
+            raise refuse(error.message) from None
         output.write_bytes(content)
         self.stdout.write(
             _("Laporan ditulis ke %(file)s (%(size)s bajt).")

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from reports.views import dashboard as views_dashboard
-from reports.views import documents as views_reports
+from reports.views import documents as views_documents
+from reports.views import jobs as views_reports
 from reports.views import planner as views_planner
 
 app_name = "reports"
@@ -22,4 +23,13 @@ urlpatterns += [
     ),
     path("<slug:instansi>/<int:year>/reports/", views_reports.report_list, name="report_list"),
     path("<slug:instansi>/<int:year>/reports/jobs/", views_reports.report_jobs, name="report_jobs"),
+]
+
+# Issued documents: the administrator's kop surat, numbering and signatories.
+urlpatterns += [
+    path(
+        "<slug:instansi>/<int:year>/dokumen/",
+        views_documents.document_settings,
+        name="document_settings",
+    ),
 ]
