@@ -439,3 +439,22 @@ def test_demo_documents_are_written_once(kaltim2024):
     assert bytes(letterhead.logo).startswith(b"\x89PNG")
     signatories = Signatories.objects.get(period=kaltim2024.period)
     assert len(signatories.coordinator_nip) == 18 and signatories.coordinator_nip.isdigit()
+
+
+def test_the_qr_code_on_an_issued_document_opens_its_verification_page(kaltim2024_signed, tmp_path):
+    """The paper carries a QR code of the public verification page; read back
+    from the rendered pages with zbarimg, as a phone's camera would."""
+    content = issue(kaltim2024_signed.period)
+    document = IssuedDocument.objects.get()
+    pdf = tmp_path / "ba.pdf"
+    pdf.write_bytes(content)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", pdf, tmp_path / "page"], check=True)
+    decoded = set()
+    for page in sorted(tmp_path.glob("page*.png")):
+        found = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", page], capture_output=True, text=True
+        )
+        decoded.update(line for line in found.stdout.splitlines() if line)
+    assert len(decoded) == 1
+    [url] = decoded
+    assert url.endswith(f"/verifikasi-dokumen/{document.code}/")
