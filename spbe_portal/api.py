@@ -10,7 +10,6 @@ from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 from spbe_portal.errors import Conflict, DomainError, status_of
 
@@ -112,6 +111,10 @@ def api_exception_handler(exc, context):
         # A number too large for the database (SQLite raises instead of
         # finding nothing): the request is at fault, not the server.
         return Response({"detail": _("Angka di luar jangkauan."), "errors": {}}, status=400)
+    # Imported here: rest_framework.views reads REST_FRAMEWORK (which names
+    # this module's parser and pagination) when it is first imported.
+    from rest_framework.views import exception_handler
+
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -127,7 +127,7 @@ def test_answer_return_revise_accept_and_the_index_follows(page, screenshot, jou
     screenshot("journey-01-login")
     log_in(page, "pimpinan")
     page.goto(f"{dashboard}?basis=validated")
-    card = page.locator(".card", has_text="Hasil validasi")
+    card = page.locator(".card:not(#provisional)", has_text="Hasil validasi")
     assert "belum lengkap" in card.inner_text()
     log_out(page)
 
@@ -236,7 +236,7 @@ def test_answer_return_revise_accept_and_the_index_follows(page, screenshot, jou
     assert EXPECTED_INDEX in latest and "2025" in latest
     screenshot("journey-09-home-leadership")
     page.goto(f"{dashboard}?basis=validated")
-    card = page.locator(".card", has_text="Hasil validasi")
+    card = page.locator(".card:not(#provisional)", has_text="Hasil validasi")
     assert EXPECTED_INDEX in card.inner_text()
     assert "Sangat Baik" in card.inner_text()
     page.wait_for_function(

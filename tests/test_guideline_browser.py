@@ -109,6 +109,7 @@ def test_officer_tags_evidence_to_the_checklist_and_the_reviewer_sees_it(page, s
     assert Answer.objects.get(pk=answer.pk).version == answer.version
 
     page.get_by_role("button", name="Simpan dan ajukan").click()
+    page.click("#confirm-submit [data-confirm-yes]")  # the confirmation step
     page.wait_for_selector("text=Jawaban diajukan untuk divalidasi.")
     assert Answer.objects.get(pk=answer.pk).state == AnswerState.SUBMITTED
     page.set_viewport_size({"width": 390, "height": 844})

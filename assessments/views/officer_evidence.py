@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import access
+from assessments import access, items
 from assessments.evidence import attach
 from assessments.evidence.checks import (
     INLINE_CONTENT_TYPES,
@@ -44,7 +45,23 @@ def _after_change(request, answer, *, notice="", error="", status=200):
     if _is_htmx(request):
         context = evidence_context(request.user, answer)
         context.update(evidence_notice=notice, evidence_error=error)
-        return render(request, "assessments/partials/officer_evidence.html", context)
+        # The guideline's checklist and tag forms follow the evidence: sent
+        # along and swapped in out of band (hx-swap-oob), so nothing needs a reload.
+        guideline = {
+            "answer": answer,
+            "period": answer.period,
+            "selected_level": answer.proposed_level,
+            "item_mode": items.uses_items(answer.period.framework),
+            "can_add_evidence": context.get("can_add_evidence", False),
+            "oob": True,
+        }
+        section = render_to_string(
+            "assessments/partials/officer_evidence.html", context, request=request
+        )
+        panel = render_to_string(
+            "assessments/partials/guideline_officer.html", guideline, request=request
+        )
+        return HttpResponse(section + panel)
     if error:
         return _answer_page(request, answer, error=error, status=status)
     messages.success(request, notice)
