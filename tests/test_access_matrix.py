@@ -135,6 +135,8 @@ OWNER_ACTS = row(other_officer="H", reviewer="F", leadership="F", administrator=
 OWNER_SEES = row(other_officer="H", foreign="H")
 REVIEWER_ACTS = row(officer="F", other_officer="H", leadership="F", administrator="F", foreign="H")
 RESULTS_READERS = row(officer="F", other_officer="F", foreign="H")
+# Who may open the review page (a decision's address answers a GET with it).
+REVIEW_PAGE_READERS = row(officer="F", other_officer="H", leadership="F", foreign="H")
 ADMIN_ONLY = row(
     everyone="H", administrator="O"
 )  # others must not learn the instansi is administrable
@@ -300,7 +302,7 @@ ROUTES: dict[str, Route] = {
     # Reopening needs a validated answer: the submitted one lets the
     # reviewer and the administrator in and refuses the state.
     "review:reopen": Route(
-        POST_ONLY,
+        REVIEW_PAGE_READERS,
         row(
             officer="F",
             other_officer="H",
@@ -312,15 +314,17 @@ ROUTES: dict[str, Route] = {
         kwargs=submitted_id,
         data=decision(reason="Bukti baru dari OPD."),
     ),
-    "review:accept": Route(POST_ONLY, REVIEWER_ACTS, kwargs=submitted_id, data=decision()),
+    "review:accept": Route(
+        REVIEW_PAGE_READERS, REVIEWER_ACTS, kwargs=submitted_id, data=decision()
+    ),
     "review:adjust": Route(
-        POST_ONLY,
+        REVIEW_PAGE_READERS,
         REVIEWER_ACTS,
         kwargs=submitted_id,
         data=decision(level=3, justification="Bukti hanya mendukung tingkat 3."),
     ),
     "review:return": Route(
-        POST_ONLY,
+        REVIEW_PAGE_READERS,
         REVIEWER_ACTS,
         kwargs=submitted_id,
         data=decision(reason="evidence_missing", comment="Lampirkan SK."),

@@ -693,3 +693,14 @@ def test_an_administrator_moves_a_period_one_step_back_with_a_reason(client, wor
     body = page.content.decode()
     assert "Ditutup terlalu cepat; dua OPD belum dinilai." in body
     assert "Mundurkan status ke" in body
+
+
+def test_every_forward_transition_asks_first_and_says_how_many_answers_it_touches(client, world):
+    login(client, world["admin"])
+    create_period(client, world)
+    period = EvaluationPeriod.objects.get(year=2025)
+    answers = Answer.objects.filter(period=period).count()
+    page = client.get(reverse("manage:period_detail", args=["kaltim", 2025])).content.decode()
+    assert 'data-confirm="confirm-transition-open"' in page
+    assert '<dialog id="confirm-transition-open"' in page
+    assert f"Perubahan ini berlaku untuk {answers} jawaban periode ini." in page

@@ -179,3 +179,24 @@ def test_reviewers_hear_of_submissions_once_a_day_per_period(officer_world):
     notices = Notification.objects.filter(kind=NotificationKind.ANSWERS_SUBMITTED)
     assert [n.recipient for n in notices] == [w.reviewer]
     assert not notices.filter(recipient__in=[w.officer, w.outsider]).exists()
+
+
+def test_withdrawals_and_reopenings_are_in_the_periods_audit_record(client, officer_world):
+    from assessments.models import Role
+    from tests.factories import role_in
+
+    w = officer_world
+    answer = _submitted(w)
+    answer = answering.answer_withdraw(
+        answer=answer, user=w.officer, expected_version=answer.version
+    )
+    answer = answering.answer_submit(answer=answer, user=w.officer, expected_version=answer.version)
+    answer = review.answer_accept(answer=answer, user=w.reviewer)
+    review.answer_reopen(answer=answer, user=w.reviewer, reason="Bukti baru dari OPD.")
+    admin = role_in(w.period.instansi, Role.ADMINISTRATOR)
+    client.force_login(admin)
+    page = client.get(
+        reverse("manage:period_detail", args=[w.period.instansi.code, w.period.year])
+    ).content.decode()
+    assert "Pengajuan ditarik" in page and "Dibuka kembali" in page
+    assert "Bukti baru dari OPD." in page

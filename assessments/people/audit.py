@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessments.models import EvaluationPeriod, Membership, User
+from assessments.models import AnswerEvent, EvaluationPeriod, EventKind, Membership, User
 
 TRAIL_LIMIT = 100
 
@@ -98,11 +98,36 @@ def member_trail(member: User) -> list[TrailRow]:
     return _rows(entries, {user_type.pk: User, role_type.pk: Membership})
 
 
+# Answer changes that undo a step: the period's record shows them too.
+UNDOING_KINDS = (EventKind.WITHDRAWN, EventKind.REOPENED)
+
+
 def period_trail(period: EvaluationPeriod) -> list[TrailRow]:
-    """The period's transitions and schedule changes, newest first."""
+    """The period's transitions and schedule changes, and the answers
+    withdrawn or reopened in it, newest first."""
     period_type = ContentType.objects.get_for_model(EvaluationPeriod)
     entries = LogEntry.objects.filter(content_type=period_type, object_pk=str(period.pk))
-    return _rows(entries, {period_type.pk: EvaluationPeriod})
+    rows = _rows(entries, {period_type.pk: EvaluationPeriod})
+    undone = (
+        AnswerEvent.objects.filter(answer__period=period, kind__in=UNDOING_KINDS)
+        .select_related("actor", "answer__indicator")
+        .order_by("-created_at", "-pk")[:TRAIL_LIMIT]
+    )
+    rows += [
+        TrailRow(
+            timestamp=event.created_at,
+            actor=(event.actor.get_full_name() or event.actor.username)
+            if event.actor
+            else _("Sistem (baris perintah)"),
+            action=event.get_kind_display(),
+            subject=_("Indikator %(code)s") % {"code": event.answer.indicator.code},
+            changes=(),
+            note=event.comment,
+        )
+        for event in undone
+    ]
+    rows.sort(key=lambda row: row.timestamp, reverse=True)
+    return rows[:TRAIL_LIMIT]
 
 
 def _rows(entries, models_by_type: dict[int, type[models.Model]]) -> list[TrailRow]:

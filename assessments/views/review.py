@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import access, items, lifecycle
 from assessments import review as reviewing
@@ -184,8 +184,13 @@ def _onwards(request, answer, next_url: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_decide(request, public_id, decision):
+    if request.method == "GET":
+        # A decision's address in the address bar (after a refused form, a
+        # reload): the review page, for whoever may open it.
+        answer = _answer_for_review(request, public_id, readers=True)
+        return redirect("review:detail", public_id=answer.public_id)
     answer = _answer_for_review(request, public_id)
     form_class = DECISIONS[decision]
     kwargs = {}
@@ -228,10 +233,12 @@ def review_decide(request, public_id, decision):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_reopen(request, public_id):
     """A validated answer submitted once more, with the reason in its history."""
     answer = _answer_for_review(request, public_id, readers=True)
+    if request.method == "GET":
+        return redirect("review:detail", public_id=answer.public_id)
     form = ReopenForm(request.POST, auto_id="reopen_%s")
     if not form.is_valid():
         return _render_detail(
