@@ -257,3 +257,13 @@ def test_checkbox_values_are_raw_ids_not_localized_numbers(client, world):
         url(year=2031), {"indicators": ["12345"], "responsible_opd": world["opds"]["hukum"].pk}
     )
     assert Assignment.objects.get(period=period).responsible_opd == world["opds"]["hukum"]
+
+
+def test_contributors_are_picked_from_a_searchable_list_of_checkboxes(client, world):
+    """44 OPDs are not chosen with ctrl-click: each is a checkbox with its short
+    and full name, and a search box narrows the list (static/js/manage.js)."""
+    client.force_login(world["admin"])
+    page = client.get(url()).content.decode()
+    assert "data-picker-search" in page and "data-picker-item" in page
+    assert 'type="checkbox" name="contributors"' in page
+    assert '<select name="contributors"' not in page

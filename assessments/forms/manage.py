@@ -30,7 +30,7 @@ class StyledMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
@@ -178,6 +178,13 @@ class TransitionForm(forms.Form):
     to_state = forms.ChoiceField(choices=PeriodState.choices)
 
 
+class OPDMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Short and full name, so either can be searched for in the picker."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.short_name} — {obj.name}"
+
+
 class BulkAssignmentForm(StyledMixin, forms.Form):
     indicators = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Indikator"),
@@ -193,11 +200,11 @@ class BulkAssignmentForm(StyledMixin, forms.Form):
     set_contributors = forms.BooleanField(
         label=gettext_lazy("Ganti OPD kontributor dengan pilihan berikut"), required=False
     )
-    contributors = forms.ModelMultipleChoiceField(
+    contributors = OPDMultipleChoiceField(
         label=gettext_lazy("OPD kontributor"),
         queryset=OPD.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, opds, indicator_choices, **kwargs):

@@ -10,3 +10,19 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A searchable list of OPDs (contributors): typing narrows the checkboxes by
+// short or full name. Without JS the whole list is there to scroll.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-picker]").forEach((picker) => {
+    const search = picker.querySelector("[data-picker-search]");
+    const items = picker.querySelectorAll("[data-picker-item]");
+    search.hidden = false;
+    search.addEventListener("input", () => {
+      const wanted = search.value.trim().toLowerCase();
+      items.forEach((item) => {
+        item.hidden = Boolean(wanted) && !item.textContent.toLowerCase().includes(wanted);
+      });
+    });
+  });
+});
