@@ -9,7 +9,8 @@ from assessments.level_import import (
     levels_import,
     levels_read_path,
 )
-from assessments.models import EvaluationPeriod, Instansi, User
+from assessments.management.lookups import instansi_or_exit, user_or_exit
+from assessments.models import EvaluationPeriod
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period, instansi, basis, user, file, **options):
         target = self._period(instansi, period)
-        actor = self._user(user)
+        actor = user_or_exit(user)
         try:
             rows = levels_read_path(file, framework=target.framework)
             outcome = levels_import(period=target, basis=basis, rows=rows, user=actor)
@@ -62,16 +63,7 @@ class Command(BaseCommand):
         )
 
     def _period(self, instansi_code: str, year: int) -> EvaluationPeriod:
-        instansi = Instansi.objects.filter(code=instansi_code).first()
-        if instansi is None:
-            raise CommandError(
-                _("Instansi %(code)r tidak ada. Kode yang ada: %(codes)s.")
-                % {
-                    "code": instansi_code,
-                    "codes": ", ".join(Instansi.objects.values_list("code", flat=True)) or "-",
-                },
-                returncode=2,
-            )
+        instansi = instansi_or_exit(instansi_code)
         target = (
             EvaluationPeriod.objects.select_related("framework", "instansi")
             .filter(instansi=instansi, year=year)
@@ -92,13 +84,3 @@ class Command(BaseCommand):
                 returncode=2,
             )
         return target
-
-    def _user(self, username: str | None):
-        if not username:
-            return None
-        actor = User.objects.filter(username=username).first()
-        if actor is None:
-            raise CommandError(
-                _("Pengguna %(username)r tidak ada.") % {"username": username}, returncode=2
-            )
-        return actor

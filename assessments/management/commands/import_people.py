@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessments.access import can_manage_instansi
-from assessments.models import Instansi, User
+from assessments.management.lookups import instansi_or_exit, user_or_exit
 from assessments.people.importing import PeopleFileError, people_import, people_read_path
 
 
@@ -32,8 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="CSV or XLSX file")
 
     def handle(self, *args, instansi, user, no_invitations, file, **options):
-        target = self._instansi(instansi)
-        actor = self._user(user)
+        target = instansi_or_exit(instansi)
+        actor = user_or_exit(user)
         if actor is not None and not can_manage_instansi(actor, target):
             raise CommandError(
                 _("Pengguna %(username)r bukan administrator %(instansi)s.")
@@ -83,26 +83,3 @@ class Command(BaseCommand):
                 }
             )
         )
-
-    def _instansi(self, code: str) -> Instansi:
-        instansi = Instansi.objects.filter(code=code).first()
-        if instansi is None:
-            raise CommandError(
-                _("Instansi %(code)r tidak ada. Kode yang ada: %(codes)s.")
-                % {
-                    "code": code,
-                    "codes": ", ".join(Instansi.objects.values_list("code", flat=True)) or "-",
-                },
-                returncode=2,
-            )
-        return instansi
-
-    def _user(self, username: str | None):
-        if not username:
-            return None
-        actor = User.objects.filter(username=username).first()
-        if actor is None:
-            raise CommandError(
-                _("Pengguna %(username)r tidak ada.") % {"username": username}, returncode=2
-            )
-        return actor
