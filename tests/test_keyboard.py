@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.models import Answer, AnswerState, EvidenceFile
 from tests.test_access_matrix import PDF
@@ -126,7 +127,9 @@ def test_officer_answers_attaches_and_submits_by_keyboard(
     # The evidence section is replaced in place (htmx), so the answer form
     # keeps what was typed; the message takes the focus.
     page.keyboard.press("Enter")
-    page.wait_for_selector("#evidence-notice")
+    # htmx moves the focus to the notice once the swap settles, a moment
+    # after the notice appears; Shift+Tab must start from there.
+    expect(page.locator("#evidence-notice")).to_be_focused()
     assert EvidenceFile.objects.filter(answer=w.answer, original_name="pergub.pdf").exists()
 
     tab_to(page, "button[value=submit]", backwards=True)

@@ -49,6 +49,14 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("resize", spbeScrollBoxes);
   document.addEventListener("htmx:afterSettle", spbeScrollBoxes);
   document.querySelectorAll("[data-autofocus]").forEach((el) => el.focus());
+  // Not the native autofocus attribute in swapped fragments: Chromium applies
+  // it a frame later, taking the focus back from wherever the user has since
+  // moved it. Focus once, when htmx has settled the new content.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const root = event.target;
+    const el = root.matches("[data-autofocus]") ? root : root.querySelector("[data-autofocus]");
+    if (el) el.focus();
+  });
   // Inline handlers are forbidden by the Content-Security-Policy.
   document.querySelectorAll("[data-submit-on-change]").forEach((el) => {
     window.spbeOnChoice(el, () => el.form.submit());
