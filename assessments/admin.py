@@ -4,6 +4,7 @@ the audit trail must not be editable behind the portal's back."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     OPD,
@@ -47,8 +48,13 @@ class OPDAdmin(admin.ModelAdmin):
 
 @admin.register(EvaluationPeriod)
 class EvaluationPeriodAdmin(admin.ModelAdmin):
-    list_display = ["instansi", "year", "framework", "state", "fill_closes_at"]
+    list_display = ["instansi", "year_shown", "framework", "state", "fill_closes_at"]
     list_filter = ["state", "framework"]
+
+    @admin.display(description=_("tahun"), ordering="year")
+    def year_shown(self, period):
+        # The admin groups every integer's thousands ("2.025"); a year is a name.
+        return str(period.year)
 
 
 @admin.register(Assignment)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from assessments import access, lifecycle
 from assessments.models import Answer, EvaluationPeriod, ExternalValue
+from assessments.templatetags.id_format import desimal
 from indicators import external
 from indicators.models import Indicator
 from spbe_portal.errors import Invalid, NotAllowed
@@ -90,8 +91,9 @@ def _record(period, indicator, user, value, source, measured_on) -> ExternalValu
                 "proposed_level": outcome.level,
             },
             event={
-                "comment": f"{indicator.get_external_source_display()}: {score} · {source} · "
-                f"{measured_on.isoformat()}",
+                # Read in the answer's history: written as the pages write numbers and dates.
+                "comment": f"{indicator.get_external_source_display()}: {desimal(score)} · "
+                f"{source} · {formats.date_format(measured_on, 'DATE_FORMAT')}",
             },
         )
     return record

@@ -109,7 +109,7 @@ def new_code() -> str:
 def place_and_date(place: str, moment: datetime) -> str:
     """'Samarinda, 29 November 2026', in the portal's time zone."""
     with translation.override("id"):
-        date = formats.date_format(timezone.localtime(moment), "j F Y")
+        date = formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
     return f"{place}, {date}" if place else date
 
 

@@ -173,6 +173,9 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Makassar")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# "29 November 2026 14.05 WITA" for `{{ value }}`, `|date`, forms and the admin
+# alike (spbe_portal/formats/); years are printed with `|unlocalize`.
+FORMAT_MODULE_PATH = ["spbe_portal.formats"]
 
 # --- Static and uploaded files ---------------------------------------------
 STATIC_URL = "static/"

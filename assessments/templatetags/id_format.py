@@ -1,7 +1,9 @@
 """Numbers, dates and times the Indonesian way, in one place for every page:
-"29 November 2026 14.05 WITA", "70,5", "periode 2025". Django's own DATETIME
-formats abbreviate months and leave out the time zone, and `floatformat`
-keeps trailing zeros ("70,5000"), so the pages use these instead."""
+"29 November 2026 14.05 WITA", "70,5", "periode 2025". The date and time
+styles are the portal's DATE_FORMAT and DATETIME_FORMAT (spbe_portal/formats/),
+the same that `{{ value }}`, `|date` and the admin use; these filters add what
+those cannot: a moment's date where the portal is, a dash for nothing, and
+decimals without `floatformat`'s trailing zeros ("70,5000")."""
 
 from __future__ import annotations
 
@@ -9,10 +11,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
-from django.utils.formats import number_format
-from django.utils.translation import pgettext
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 
@@ -26,8 +26,7 @@ def waktu(value):
         return EMPTY
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    # Translators: a Django date format; keep "T" (the time zone, e.g. WITA).
-    return date_filter(value, pgettext("datetime format", "j F Y H.i T"))
+    return date_format(value, "DATETIME_FORMAT")
 
 
 @register.filter
@@ -37,7 +36,7 @@ def tanggal(value):
         return EMPTY
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return date_filter(value, pgettext("date format", "j F Y"))
+    return date_format(value, "DATE_FORMAT")
 
 
 @register.filter

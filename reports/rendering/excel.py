@@ -124,8 +124,8 @@ def _opd_summary_rows(data: ReportData) -> list[tuple]:
 
 
 def _generated(data: ReportData) -> str:
-    # 29 November 2026 14.05 WITA
-    return formats.date_format(timezone.localtime(data.generated_at), "j F Y H.i T")
+    # The portal's one style (spbe_portal/formats/): 29 November 2026 14.05 WITA.
+    return formats.date_format(timezone.localtime(data.generated_at), "DATETIME_FORMAT")
 
 
 def _scores(data: ReportData) -> list[Table]:
