@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from assessments import access, lifecycle
 from assessments.models import Answer, EvaluationPeriod, ExternalValue
-from assessments.templatetags.id_format import desimal
 from indicators import external
 from indicators.models import Indicator
 from spbe_portal.errors import Invalid, NotAllowed
+from spbe_portal.formats import decimal_shown
 
 
 def external_waiting_codes(period: EvaluationPeriod) -> list[str]:
@@ -92,7 +92,7 @@ def _record(period, indicator, user, value, source, measured_on) -> ExternalValu
             },
             event={
                 # Read in the answer's history: written as the pages write numbers and dates.
-                "comment": f"{indicator.get_external_source_display()}: {desimal(score)} · "
+                "comment": f"{indicator.get_external_source_display()}: {decimal_shown(score)} · "
                 f"{source} · {formats.date_format(measured_on, 'DATE_FORMAT')}",
             },
         )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
     Aspect,
@@ -11,6 +12,13 @@ from indicators.models import (
     LevelName,
     PredicateBand,
 )
+from spbe_portal.formats import decimal_shown
+
+
+@admin.display(description=_("bobot (%)"), ordering="weight")
+def weight_shown(obj):
+    # The admin keeps a field's four decimal places ("12,5000"); the pages write 12,5.
+    return decimal_shown(obj.weight)
 
 
 class DomainInline(admin.TabularInline):
@@ -37,7 +45,7 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Aspect)
 class AspectAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "weight", "domain", "framework"]
+    list_display = ["code", "name", weight_shown, "domain", "framework"]
     list_filter = ["framework"]
 
 
@@ -57,7 +65,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = [
         "code",
         "name",
-        "weight",
+        weight_shown,
         "capability",
         "external_source",
         "aspect",

@@ -8,15 +8,14 @@ decimals without `floatformat`'s trailing zeros ("70,5000")."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+
+from spbe_portal.formats import EMPTY, decimal_shown
 
 register = template.Library()
-
-EMPTY = "–"
 
 
 @register.filter
@@ -42,15 +41,7 @@ def tanggal(value):
 @register.filter
 def desimal(value, places=4):
     """A decimal with a comma and without trailing zeros: 70,5; 12,5; 3."""
-    if value is None or value == "":
-        return EMPTY
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return value
-    number = round(number, int(places)).normalize()
-    shown = max(0, -number.as_tuple().exponent)
-    return number_format(number, decimal_pos=shown, use_l10n=True)
+    return decimal_shown(value, places)
 
 
 @register.filter
