@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
@@ -12,7 +13,7 @@ from indicators.models import (
     LevelName,
     PredicateBand,
 )
-from spbe_portal.formats import decimal_shown
+from spbe_portal.formats import DECIMAL_ADMIN_FIELD, decimal_shown
 
 
 @admin.display(description=_("bobot (%)"), ordering="weight")
@@ -21,14 +22,20 @@ def weight_shown(obj):
     return decimal_shown(obj.weight)
 
 
+# Weights and band bounds are edited as they are written: "12,5", not "12.5000".
+DECIMALS_SHOWN = {models.DecimalField: DECIMAL_ADMIN_FIELD}
+
+
 class DomainInline(admin.TabularInline):
     model = Domain
     extra = 0
+    formfield_overrides = DECIMALS_SHOWN
 
 
 class BandInline(admin.TabularInline):
     model = PredicateBand
     extra = 0
+    formfield_overrides = DECIMALS_SHOWN
 
 
 class LevelNameInline(admin.TabularInline):
@@ -47,6 +54,7 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 class AspectAdmin(admin.ModelAdmin):
     list_display = ["code", "name", weight_shown, "domain", "framework"]
     list_filter = ["framework"]
+    formfield_overrides = DECIMALS_SHOWN
 
 
 class CriterionInline(admin.TabularInline):
@@ -75,6 +83,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "question"]
     list_select_related = ["aspect", "framework"]
     inlines = [CriterionInline, EvidenceItemInline]
+    formfield_overrides = DECIMALS_SHOWN
 
 
 @admin.register(EvidenceCriterion)

@@ -24,7 +24,7 @@ from assessments.models import (
     NotificationKind,
     Role,
 )
-from indicators.models import ExternalSource, Indicator
+from indicators.models import Aspect, ExternalSource, Indicator
 from tests.factories import role_in
 from tests.test_translations import english, html
 
@@ -157,3 +157,27 @@ def test_the_django_admin(client, world):
     periods = html(english(client).get("/admin/assessments/evaluationperiod/"))
     assert SHOWN_EN in periods and "2,026" not in periods
     assert ">12.5<" in html(client.get("/admin/indicators/indicator/"))
+
+
+def test_the_admins_weight_fields_are_typed_and_shown_with_a_comma(client, world):
+    support = get_user_model().objects.create_superuser("support", "support@example.org", "x")
+    client.force_login(support)
+    aspect = world.indicator.aspect
+    Aspect.objects.filter(pk=aspect.pk).update(weight=Decimal("12.5"))
+    url = reverse("admin:indicators_aspect_change", args=[aspect.pk])
+    page = html(client.get(url))
+    assert 'value="12,5"' in page and "12.5000" not in page
+
+    response = client.post(
+        url,
+        {
+            "framework": aspect.framework_id,
+            "domain": aspect.domain_id or "",
+            "code": aspect.code,
+            "name": aspect.name,
+            "weight": "12,75",
+            "position": aspect.position,
+        },
+    )
+    assert response.status_code == 302
+    assert Aspect.objects.get(pk=aspect.pk).weight == Decimal("12.75")

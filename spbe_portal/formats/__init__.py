@@ -9,6 +9,7 @@ separators) falls back to Django's locale."""
 
 from decimal import Decimal, InvalidOperation
 
+from django.forms import TextInput
 from django.utils.formats import number_format
 
 EMPTY = "–"
@@ -28,3 +29,21 @@ def decimal_shown(value, places=4) -> str:
     number = round(number, int(places)).normalize()
     shown = max(0, -number.as_tuple().exponent)
     return number_format(number, decimal_pos=shown, use_l10n=True)
+
+
+class DecimalShownInput(TextInput):
+    """A decimal typed and shown the Indonesian way in the admin: "12,5",
+    not the "12.5000" of a number input (which cannot hold a comma). Used
+    with `localize=True`, so "12,5" is read back as 12.5."""
+
+    def format_value(self, value):
+        if value is None or value == "":
+            return None
+        return decimal_shown(value)
+
+
+# For a ModelAdmin's or inline's formfield_overrides.
+DECIMAL_ADMIN_FIELD = {
+    "localize": True,
+    "widget": DecimalShownInput(attrs={"inputmode": "decimal"}),
+}
