@@ -47,12 +47,22 @@ def copy_rows(model, fields: str, rows) -> int:
     from django.db import connection
 
     meta = model._meta
-    columns = ", ".join(meta.get_field(name).column for name in fields.split())
+    named = [meta.get_field(name) for name in fields.split()]
+    # COPY does not apply the model's defaults: columns added to a model
+    # later (NIP, an evidence requirement) take them here, so the dataset
+    # keeps up with the models without naming every new column.
+    extra = [
+        field
+        for field in meta.concrete_fields
+        if field not in named and not field.primary_key and field.has_default()
+    ]
+    defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in extra)
+    columns = ", ".join(field.column for field in named + extra)
     count = 0
     sql = f"COPY {meta.db_table} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(tuple(row) + defaults)
             count += 1
     return count
 
