@@ -372,9 +372,30 @@ def build(*, instansi_count: int, seed: int) -> dict:
         cursor.execute("ANALYZE")
     for year in sorted(set(PROVINCE_YEARS) | set(NATIONAL_YEARS)):
         snapshots_compute_for_year(year=year)
+    counts["issued_document"] = issue_document(OPEN_YEAR - 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE reports_indexsnapshot")
     return counts
+
+
+def issue_document(year: int) -> int:
+    """One instansi report of the province's published year, issued through
+    the registry's own numbering, so the public verification page has a
+    code to look up. The file itself is the tiny PDF: only its hash is kept."""
+    from assessments.models import EvaluationPeriod
+    from reports.documents import issue
+    from reports.models import Basis, IndexSnapshot, ReportKind
+
+    period = EvaluationPeriod.objects.get(instansi__code=PROVINCE, year=year)
+    snapshot = IndexSnapshot.objects.get(period=period, basis=Basis.FINAL)
+    issue(
+        period=period,
+        basis=Basis.FINAL,
+        kind=ReportKind.INSTANSI,
+        index_display=snapshot.index_display,
+        render=lambda printed: TINY_PDF,
+    )
+    return 1
 
 
 def main() -> None:
