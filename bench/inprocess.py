@@ -90,30 +90,28 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def page_benchmark(requests: int, year: int) -> dict:
-    from django.db import connection
-    from django.test import Client
+def bench_pages(year: int) -> list[tuple[str, object, str]]:
+    """(label, user or None, URL) of every measured page, /healthz first:
+    also what bench/profile_pages.py profiles."""
     from django.urls import reverse
 
     from assessments.models import OPD, Answer, AnswerState, Instansi, User
+    from reports.models import IssuedDocument
 
     province = Instansi.objects.get(code=PROVINCE)
     diskominfo = OPD.objects.get(instansi=province, code="diskominfo")
     officer = User.objects.get(username=f"{province.pk}.diskominfo")
     reviewer = User.objects.get(username="prov.reviewer")
     leader = User.objects.get(username="prov.leadership")
-    answer = (
-        Answer.objects.filter(
-            period__instansi=province,
-            period__year=OPEN_YEAR,
-            opd=diskominfo,
-            state=AnswerState.DRAFT,
-            proposed_level__isnull=False,
-        )
-        .order_by("indicator__position")
-        .first()
-    )
-    pages = [
+    open_answers = Answer.objects.filter(
+        period__instansi=province, period__year=OPEN_YEAR
+    ).order_by("indicator__position")
+    answer = open_answers.filter(
+        opd=diskominfo, state=AnswerState.DRAFT, proposed_level__isnull=False
+    ).first()
+    submitted = open_answers.filter(state=AnswerState.SUBMITTED).first()
+    document = IssuedDocument.objects.filter(instansi=province).first()
+    return [
         ("healthz", None, "/healthz"),
         ("officer: my indicators", officer, reverse("assessments:my_indicators")),
         (
@@ -122,6 +120,7 @@ def page_benchmark(requests: int, year: int) -> dict:
             reverse("assessments:answer_detail", args=[answer.public_id]),
         ),
         ("reviewer: queue", reviewer, reverse("review:queue")),
+        ("reviewer: decision page", reviewer, reverse("review:detail", args=[submitted.public_id])),
         (
             f"dashboard {OPEN_YEAR} (open)",
             leader,
@@ -132,7 +131,16 @@ def page_benchmark(requests: int, year: int) -> dict:
             leader,
             reverse("reports:dashboard", args=[PROVINCE, year]),
         ),
+        # Public: anyone holding the code printed on an issued document.
+        ("public: document verification", None, reverse("documents:verify", args=[document.code])),
     ]
+
+
+def page_benchmark(requests: int, year: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    pages = bench_pages(year)
     results = []
     for label, user, url in pages:
         client = Client()

@@ -89,29 +89,35 @@ class FrameworkVersion(models.Model):
         return False
 
     def to_spec(self) -> scoring.FrameworkSpec:
-        """The pure structure the scoring engine works on (4 queries)."""
+        """The pure structure the scoring engine works on (4 queries). Plain
+        rows, not model instances: the indicators' long texts (question,
+        guideline) are not needed here, and building 47 indicators and
+        their aspects took most of the time of every dashboard request."""
         return scoring.FrameworkSpec(
             code=self.code,
             level_min=self.level_min,
             level_max=self.level_max,
             domains=tuple(
-                scoring.DomainSpec(code=d.code, weight=d.weight) for d in self.domains.all()
+                scoring.DomainSpec(code=code, weight=weight)
+                for code, weight in self.domains.values_list("code", "weight")
             ),
             aspects=tuple(
-                scoring.AspectSpec(
-                    code=a.code,
-                    weight=a.weight,
-                    domain=a.domain.code if a.domain_id else None,
+                scoring.AspectSpec(code=code, weight=weight, domain=domain)
+                for code, weight, domain in self.aspects.values_list(
+                    "code", "weight", "domain__code"
                 )
-                for a in self.aspects.select_related("domain")
             ),
             indicators=tuple(
-                scoring.IndicatorSpec(code=i.code, weight=i.weight, aspect=i.aspect.code)
-                for i in self.indicators.select_related("aspect")
+                scoring.IndicatorSpec(code=code, weight=weight, aspect=aspect)
+                for code, weight, aspect in self.indicators.values_list(
+                    "code", "weight", "aspect__code"
+                )
             ),
             bands=tuple(
-                scoring.Band(lower=b.lower_bound, label=b.label, inclusive=b.lower_inclusive)
-                for b in self.bands.all()
+                scoring.Band(lower=lower, label=label, inclusive=inclusive)
+                for lower, label, inclusive in self.bands.values_list(
+                    "lower_bound", "label", "lower_inclusive"
+                )
             ),
             value_min=self.value_min,
         )

@@ -98,6 +98,14 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Form choice fields iterate their querysets with .iterator(), which on
+        # PostgreSQL declares a WITH HOLD cursor (DECLARE, FETCH, CLOSE, and a
+        # result materialised at commit) for a few dozen rows: the review
+        # queue's filters paid 5 of them per page. Plain SELECTs instead; the
+        # portal streams no result large enough to need a server-side cursor
+        # (and a transaction-pooling PgBouncer requires this setting anyway).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

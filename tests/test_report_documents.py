@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -232,6 +233,32 @@ def test_unknown_codes_are_refused_alike(client, kaltim2024_signed):
         pages.append(re.search(r"<h1.*?</div>", body, re.DOTALL).group(0))
     assert "tidak dikenal" in pages[0]
     assert len(set(pages)) == 1  # nothing tells one unknown code from another
+
+
+def test_verification_page_query_count_does_not_grow_with_the_register(client, kaltim2024_signed):
+    period = kaltim2024_signed.period
+
+    def more(n):
+        # Registered through the real numbering; the file's bytes do not matter here.
+        for _ in range(n):
+            documents.issue(
+                period=period,
+                basis="validated",
+                kind="berita-acara",
+                index_display="3,82",
+                render=lambda printed: b"%PDF-1.4 bench",
+            )
+
+    more(1)
+    code = IssuedDocument.objects.get().code
+    address = reverse("documents:verify", kwargs={"code": code})
+    client.get(address)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(address).status_code == 200
+    more(25)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(address).status_code == 200
+    assert len(many) == len(few) == 1
 
 
 # --- the administrator's page -------------------------------------------------------
