@@ -15,6 +15,20 @@ def _isolated_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def _portal_language():
+    """Each test starts in the portal's language. A request through the test
+    client activates the language it asked for (an English cookie) in the
+    thread and leaves it active, so messages built outside a request in a later
+    test would otherwise come out in English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def spbe2020(db):
     """The shipped PermenPANRB 59/2020 framework, loaded through the real loader."""
