@@ -43,16 +43,25 @@ EXPLANATION = (
 
 def copy_rows(model, fields: str, rows) -> int:
     """COPY rows (tuples in the order of the space-separated `fields`) into
-    the model's table."""
+    the model's table. Columns not named get their model default: Django's
+    defaults are not the database's, so a field added later with a default
+    would otherwise break the COPY with a NOT NULL violation."""
     from django.db import connection
 
     meta = model._meta
-    columns = ", ".join(meta.get_field(name).column for name in fields.split())
+    named = [meta.get_field(name) for name in fields.split()]
+    defaulted = [
+        f
+        for f in meta.concrete_fields
+        if f not in named and not f.primary_key and not f.null and f.has_default()
+    ]
+    defaults = tuple(f.get_prep_value(f.get_default()) for f in defaulted)
+    columns = ", ".join(f.column for f in (*named, *defaulted))
     count = 0
     sql = f"COPY {meta.db_table} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *defaults))
             count += 1
     return count
 
