@@ -8,6 +8,7 @@ inputs hash is unchanged, so it may run as often as answers change.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -59,17 +61,27 @@ def gather_levels(period_id: int, bases: Iterable[str] = BASES) -> dict[str, dic
 
 def inputs_sha256(framework_code: str, framework_sha256: str, levels: Mapping[str, int]) -> str:
     """Stable over dict order; the framework's source hash is part of it so
-    that a reloaded framework (changed weights) counts as changed input."""
-    canonical = json.dumps(
-        {
-            "framework": framework_code,
-            "framework_sha256": framework_sha256,
-            "levels": sorted(levels.items()),
-        },
-        separators=(",", ":"),
-        sort_keys=True,
-    )
+    that a reloaded framework (changed weights) counts as changed input.
+    The text hashed is json.dumps({"framework": …, "framework_sha256": …,
+    "levels": sorted pairs}, separators=(",", ":"), sort_keys=True); the
+    part before the levels is the same for every period of a framework, so
+    it is written once (tests/test_snapshots.py holds the two together)."""
+    levels_json = _COMPACT_JSON(sorted(levels.items()))
+    canonical = f"{_digest_head(framework_code, framework_sha256)}{levels_json}}}"
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# json.dumps(…, separators=(",", ":")) without building an encoder per call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":")).encode
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_head(framework_code: str, framework_sha256: str) -> str:
+    # The keys in sorted order, as sort_keys=True writes them.
+    return (
+        f'{{"framework":{json.dumps(framework_code)},'
+        f'"framework_sha256":{json.dumps(framework_sha256)},"levels":'
+    )
 
 
 def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluation:
@@ -83,7 +95,18 @@ def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluati
 
 
 def score_as_json(score: scoring.Score) -> dict[str, str]:
-    return {"exact": score.exact_str, "display": score.display, "predicate": score.predicate or ""}
+    exact, shown = _score_texts(score.value.numerator, score.value.denominator)
+    return {"exact": exact, "display": shown, "predicate": score.predicate or ""}
+
+
+@functools.lru_cache(maxsize=8192)
+def _score_texts(numerator: int, denominator: int) -> tuple[str, str]:
+    """The exact and displayed text of a value, written once per value: a
+    year's aspects and domains take a few hundred distinct values over
+    thousands of snapshots. Keyed by integers, which hash cheaply (a
+    Fraction's hash needs a modular inverse)."""
+    value = Fraction(numerator, denominator)
+    return scoring.exact_string(value), scoring.display(value)
 
 
 def provisional_as_json(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> dict:
