@@ -380,8 +380,7 @@ def usable_levels(spec: FrameworkSpec, levels: Mapping[str, object]) -> dict[str
     return {
         code: level
         for code, level in levels.items()
-        if code in known
-        and (floor <= level <= top if type(level) is int else spec.admits(level))
+        if code in known and (floor <= level <= top if type(level) is int else spec.admits(level))
     }
 
 

@@ -102,13 +102,16 @@ def test_hash_is_the_sha256_of_the_canonical_json_stored_snapshots_were_made_wit
     )
     expected = hashlib.sha256(canonical.encode()).hexdigest()
     assert inputs_sha256("spbe-2020", "a" * 64, levels) == expected
-    assert inputs_sha256("fw \"é\"", "", {}) == hashlib.sha256(
-        json.dumps(
-            {"framework": 'fw "é"', "framework_sha256": "", "levels": []},
-            separators=(",", ":"),
-            sort_keys=True,
-        ).encode()
-    ).hexdigest()
+    assert (
+        inputs_sha256('fw "é"', "", {})
+        == hashlib.sha256(
+            json.dumps(
+                {"framework": 'fw "é"', "framework_sha256": "", "levels": []},
+                separators=(",", ":"),
+                sort_keys=True,
+            ).encode()
+        ).hexdigest()
+    )
 
 
 def test_out_of_range_or_unknown_levels_count_as_missing(spbe2020):
