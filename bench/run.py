@@ -32,6 +32,10 @@ START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 # median) and at most 75 times /healthz measured in the same run.
 PAGE_TARGET_CPU_MS = 15
 PAGE_TARGET_RATIO = 75
+# Issue #16, target 3: a national year's snapshots, and each report after the
+# first one a worker renders (the first pays for imports and fonts).
+SNAPSHOT_TARGET_S = 0.5
+JOB_TARGETS_S = {"instansi PDF": 1.0, "OPD PDF": 0.5, "Excel": 3.0}
 
 
 def run_json(script: str, env: dict[str, str], *args: str) -> dict:
@@ -156,6 +160,7 @@ def table(results: dict) -> str:
     pages, jobs = results["inprocess"]["pages"], results["inprocess"]["jobs"]["jobs"]
     load, memory = results["server"]["load"], results["server"]["memory"]
     rows = data["rows"]
+    snap_target = SNAPSHOT_TARGET_S
     out = [
         f"Run of {m['date']} on {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB RAM, "
         f"Python {m['python']}, PostgreSQL {m['postgresql']}; 1-minute load average "
@@ -169,12 +174,12 @@ def table(results: dict) -> str:
         "| # | Benchmark | Target | Result | |",
         "|---|---|---|---|---|",
         f"| 2 | Recompute all snapshots of {snap['year']} ({snap['periods']} periods x 3 bases "
-        f"= {snap['snapshots']}) | ≤ 1 s; queries not growing with instansi | "
+        f"= {snap['snapshots']}) | ≤ {SNAPSHOT_TARGET_S:g} s; queries not growing with instansi | "
         f"{snap['seconds_median']} s (best {snap['seconds_best']} s; CPU, Python + PostgreSQL, "
         f"{snap['cpu_median']} s); {snap['queries']} queries "
         f"at {snap['periods']} instansi, {snap['queries_at_tenth']} at {snap['periods_at_tenth']}; "
         f"unchanged inputs: {snap['unchanged_seconds']} s, nothing written | "
-        f"{verdict(snap['seconds_median'] <= 1, snap['cpu_median'] <= 1)}"
+        f"{verdict(snap['seconds_median'] <= snap_target, snap['cpu_median'] <= snap_target)}"
         f"{'' if snap['queries'] == snap['queries_at_tenth'] else '; query count grows'} |",
     ]
     base = pages["pages"][0]
@@ -200,11 +205,11 @@ def table(results: dict) -> str:
         f"{load['load_average_at_start']}→{load['load_average_at_end']} | "
         f"{load_verdict(load, m['nproc'])} |"
     )
-    limits = {"instansi PDF": 3.0, "OPD PDF": 1.5, "Excel": 3.0}
     for job in jobs:
-        limit = next(v for k, v in limits.items() if job["job"].startswith(k))
+        limit = next(v for k, v in JOB_TARGETS_S.items() if job["job"].startswith(k))
         out.append(
-            f"| 5 | Job: {job['job']}, {results['inprocess']['jobs']['period']} | ≤ {limit:g} s | "
+            f"| 5 | Job: {job['job']}, {results['inprocess']['jobs']['period']} | ≤ {limit:g} s "
+            "after the first run in a process | "
             f"{job['median_s']} s (CPU {job['cpu_median_s']} s; first run in a fresh process "
             f"{job['first_s']} s), "
             f"{job['bytes']:,} bytes | "

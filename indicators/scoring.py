@@ -202,12 +202,16 @@ def to_decimal(value: Fraction) -> Decimal:
 def exact_string(value: Fraction) -> str:
     """Plain decimal without superfluous zeros: '3.7885', '4', '2.8181818181'
     (a repeating value is cut after EXACT_DECIMAL_PLACES decimals)."""
-    places = 0
-    # value * 10**places is whole exactly when the denominator divides 10**places.
-    while 10**places % value.denominator and places < EXACT_DECIMAL_PLACES:
-        places += 1
-    scaled = value.numerator * 10**places // value.denominator
-    text = format(Decimal(scaled).scaleb(-places), "f")
+    denominator = value.denominator
+    # The value terminates after max(a, b) places when the denominator is
+    # 2**a * 5**b; counting factors beats trying 10**places one by one.
+    twos = (denominator & -denominator).bit_length() - 1
+    rest, fives = denominator >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    places = min(max(twos, fives), EXACT_DECIMAL_PLACES) if rest == 1 else EXACT_DECIMAL_PLACES
+    text = format(Decimal(value.numerator * 10**places // denominator).scaleb(-places), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -266,7 +270,8 @@ def validate_levels(spec: FrameworkSpec, levels: Mapping[str, object]) -> dict[s
 
 def compute(spec: FrameworkSpec, levels: Mapping[str, object]) -> IndexResult:
     """Aspect, domain and overall index for a complete level set."""
-    return compute_values(spec, validate_levels(spec, levels))
+    # validate_levels checks more strictly than compute_values would again.
+    return _weighted(spec, validate_levels(spec, levels))
 
 
 def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) -> IndexResult:
@@ -297,7 +302,10 @@ def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) ->
                 indicator=code,
             )
         checked[code] = value
+    return _weighted(spec, checked)
 
+
+def _weighted(spec: FrameworkSpec, checked: Mapping[str, Fraction | int]) -> IndexResult:
     plan = spec._plan
     aspect_points = [0] * len(plan.aspects)
     for code, position, weight in plan.indicators:
@@ -323,6 +331,7 @@ class _Plan:
     integer pairs. Exactness is unchanged: only the order of work differs."""
 
     def __init__(self, spec: FrameworkSpec):
+        self.known = frozenset(spec.indicator_codes)
         weights = [Fraction(i.weight) for i in spec.indicators]
         common = math.lcm(*(w.denominator for w in weights)) if weights else 1
         position = {a.code: p for p, a in enumerate(spec.aspects)}
@@ -366,8 +375,13 @@ class _Plan:
 def usable_levels(spec: FrameworkSpec, levels: Mapping[str, object]) -> dict[str, int]:
     """The levels every figure counts: the framework's indicators only, each
     with a level the scale admits. Unknown codes and odd values are dropped."""
-    known = set(spec.indicator_codes)
-    return {code: level for code, level in levels.items() if code in known and spec.admits(level)}
+    known, floor, top = spec._plan.known, spec.value_floor, spec.level_max
+    # A plain int needs only the range check; anything else takes the full one.
+    return {
+        code: level
+        for code, level in levels.items()
+        if code in known and (floor <= level <= top if type(level) is int else spec.admits(level))
+    }
 
 
 def compute_partial(spec: FrameworkSpec, levels: Mapping[str, object]) -> PartialResult:

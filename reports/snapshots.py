@@ -8,6 +8,7 @@ inputs hash is unchanged, so it may run as often as answers change.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils import timezone
 from assessments.models import Answer, EvaluationPeriod
 from indicators import scoring
 from indicators.bases import BASES, LEVEL_FIELD
+from indicators.models import FrameworkVersion
 from reports.models import Basis, IndexSnapshot
 
 logger = logging.getLogger(__name__)
@@ -58,17 +61,27 @@ def gather_levels(period_id: int, bases: Iterable[str] = BASES) -> dict[str, dic
 
 def inputs_sha256(framework_code: str, framework_sha256: str, levels: Mapping[str, int]) -> str:
     """Stable over dict order; the framework's source hash is part of it so
-    that a reloaded framework (changed weights) counts as changed input."""
-    canonical = json.dumps(
-        {
-            "framework": framework_code,
-            "framework_sha256": framework_sha256,
-            "levels": sorted(levels.items()),
-        },
-        separators=(",", ":"),
-        sort_keys=True,
-    )
+    that a reloaded framework (changed weights) counts as changed input.
+    The text hashed is json.dumps({"framework": …, "framework_sha256": …,
+    "levels": sorted pairs}, separators=(",", ":"), sort_keys=True); the
+    part before the levels is the same for every period of a framework, so
+    it is written once (tests/test_snapshots.py holds the two together)."""
+    levels_json = _COMPACT_JSON(sorted(levels.items()))
+    canonical = f"{_digest_head(framework_code, framework_sha256)}{levels_json}}}"
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# json.dumps(…, separators=(",", ":")) without building an encoder per call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":")).encode
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_head(framework_code: str, framework_sha256: str) -> str:
+    # The keys in sorted order, as sort_keys=True writes them.
+    return (
+        f'{{"framework":{json.dumps(framework_code)},'
+        f'"framework_sha256":{json.dumps(framework_sha256)},"levels":'
+    )
 
 
 def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluation:
@@ -82,7 +95,18 @@ def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluati
 
 
 def score_as_json(score: scoring.Score) -> dict[str, str]:
-    return {"exact": score.exact_str, "display": score.display, "predicate": score.predicate or ""}
+    exact, shown = _score_texts(score.value.numerator, score.value.denominator)
+    return {"exact": exact, "display": shown, "predicate": score.predicate or ""}
+
+
+@functools.lru_cache(maxsize=8192)
+def _score_texts(numerator: int, denominator: int) -> tuple[str, str]:
+    """The exact and displayed text of a value, written once per value: a
+    year's aspects and domains take a few hundred distinct values over
+    thousands of snapshots. Keyed by integers, which hash cheaply (a
+    Fraction's hash needs a modular inverse)."""
+    value = Fraction(numerator, denominator)
+    return scoring.exact_string(value), scoring.display(value)
 
 
 def provisional_as_json(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> dict:
@@ -186,68 +210,84 @@ def current_digests(period: EvaluationPeriod) -> dict[str, str]:
 def snapshots_compute_for_year(*, year: int, basis: str | None = None) -> int:
     """Computes the snapshots of every period of `year` (all instansi) on one
     basis, or on all of them when `basis` is None, in a fixed number of
-    queries however many periods there are: one to lock the periods, a few
-    per framework for its spec, one for all levels, one for the stored
-    hashes and one upsert of what changed. Unchanged inputs write nothing,
-    as with snapshot_compute. Returns the number of snapshots written."""
-    bases = BASES if basis is None else (Basis(basis).value,)
-    names = list(bases)
-    # Same lock as snapshot_compute takes per period, in one statement.
+    queries however many periods there are: one to lock the periods, one for
+    their frameworks and a few per framework for its spec, one for all
+    levels, one for the stored hashes and one upsert of what changed.
+    Unchanged inputs write nothing, as with snapshot_compute. Returns the
+    number of snapshots written."""
+    names = list(BASES if basis is None else (Basis(basis).value,))
+    # Same lock as snapshot_compute takes per period, in one statement; only
+    # the two columns used (model instances cost more than computing).
     periods = list(
         EvaluationPeriod.objects.select_for_update(of=("self",))
-        .select_related("framework")
         .filter(year=year)
         .order_by("pk")
+        .values_list("pk", "framework_id")
     )
     if not periods:
         return 0
-    specs = {}
-    for period in periods:
-        if period.framework_id not in specs:
-            specs[period.framework_id] = period.framework.to_spec()
-
-    fields = [LEVEL_FIELD[b] for b in bases]
-    levels: dict[tuple[int, str], dict[str, int]] = {
-        (p.pk, name): {} for p in periods for name in names
+    frameworks = {
+        f.pk: (f, f.to_spec())
+        for f in FrameworkVersion.objects.filter(pk__in={fw for _p, fw in periods})
     }
-    rows = Answer.objects.filter(period__year=year).values_list(
-        "period_id", "indicator__code", *fields
-    )
-    for period_id, code, *values in rows:
-        for name, level in zip(names, values, strict=True):
-            if level is not None:
-                levels[(period_id, name)][code] = level
-
+    levels = _year_levels(year, periods, names)
     stored = {
         (period_id, b): (digest, framework_id)
         for period_id, b, digest, framework_id in IndexSnapshot.objects.filter(
             period__year=year, basis__in=names
-        ).values_list("period_id", "basis", "inputs_sha256", "framework_id")
+        )
+        .order_by()  # the default ordering would join the instansi for nothing
+        .values_list("period_id", "basis", "inputs_sha256", "framework_id")
     }
     now = timezone.now()
-    changed = []
-    for period in periods:
-        framework = period.framework
-        spec = specs[framework.pk]
+    changed, computed = [], {}
+    for period_id, framework_id in periods:
+        framework, spec = frameworks[framework_id]
         for name in names:
-            key = (period.pk, name)
-            digest = inputs_sha256(framework.code, framework.source_sha256, levels[key])
-            if stored.get(key) == (digest, framework.pk):
+            digest = inputs_sha256(
+                framework.code, framework.source_sha256, levels[(period_id, name)]
+            )
+            if stored.get((period_id, name)) == (digest, framework_id):
                 continue
+            # Equal digests mean equal framework and levels, hence equal
+            # figures: a basis that repeats another (final = validated, as is
+            # common once a round is closed) is computed once.
+            if digest not in computed:
+                computed[digest] = snapshot_fields(evaluate(spec, levels[(period_id, name)]))
             changed.append(
-                IndexSnapshot(
-                    period_id=period.pk,
-                    basis=name,
-                    framework_id=framework.pk,
-                    computed_at=now,
-                    inputs_sha256=digest,
-                    **snapshot_fields(evaluate(spec, levels[key])),
-                )
+                {
+                    "period_id": period_id,
+                    "basis": name,
+                    "framework_id": framework_id,
+                    "computed_at": now,
+                    "inputs_sha256": digest,
+                    **computed[digest],
+                }
             )
     if changed:
         _snapshots_upsert(changed)
     logger.info("Snapshots of %s recomputed: %s changed", year, len(changed))
     return len(changed)
+
+
+def _year_levels(
+    year: int, periods: list[tuple[int, int]], names: list[str]
+) -> dict[tuple[int, str], dict[str, int]]:
+    """{(period id, basis): {indicator code: level}} for every period of the
+    year, in one query without ordering (a sort PostgreSQL need not do)."""
+    levels: dict[tuple[int, str], dict[str, int]] = {
+        (period_id, name): {} for period_id, _fw in periods for name in names
+    }
+    rows = (
+        Answer.objects.filter(period__year=year)
+        .order_by()
+        .values_list("period_id", "indicator__code", *(LEVEL_FIELD[b] for b in names))
+    )
+    for period_id, code, *values in rows:
+        for name, level in zip(names, values, strict=True):
+            if level is not None:
+                levels[(period_id, name)][code] = level
+    return levels
 
 
 UPSERT_FIELDS = (
@@ -265,40 +305,44 @@ UPSERT_FIELDS = (
 )
 
 
-def _snapshots_upsert(snapshots: list[IndexSnapshot]) -> None:
-    """One INSERT ... ON CONFLICT for all rows. On PostgreSQL the rows travel
-    as one JSON document expanded by jsonb_to_recordset: bulk_create's array
-    parameters escape every quote of the JSON columns in Python, which cost
-    more CPU than computing the snapshots (docs/PERFORMANCE.md)."""
+def _snapshots_upsert(rows: list[dict]) -> None:
+    """One INSERT ... ON CONFLICT for all rows (dicts by attribute name). On
+    PostgreSQL the rows travel as one JSON document expanded by
+    jsonb_to_recordset: bulk_create's array parameters escape every quote of
+    the JSON columns in Python, which cost more CPU than computing the
+    snapshots (docs/PERFORMANCE.md)."""
     if connection.vendor != "postgresql":
         IndexSnapshot.objects.bulk_create(
-            snapshots,
+            [IndexSnapshot(**row) for row in rows],
             update_conflicts=True,
             unique_fields=["period", "basis"],
             update_fields=list(UPSERT_FIELDS),
         )
         return
     meta = IndexSnapshot._meta
-    names = ("period", "basis", *UPSERT_FIELDS)
-    fields = [meta.get_field(name) for name in names]
-    rows = [{f.column: _as_json(getattr(s, f.attname)) for f in fields} for s in snapshots]
+    fields = [meta.get_field(name) for name in ("period", "basis", *UPSERT_FIELDS)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    types = ", ".join(f"{quote(f.column)} {_sql_type(f)}" for f in fields)
+    # The record's columns are the rows' keys, the attribute names.
+    keys = ", ".join(quote(f.attname) for f in fields)
+    types = ", ".join(f"{quote(f.attname)} {_sql_type(f)}" for f in fields)
     key = ", ".join(quote(f.column) for f in fields[:2])
     updates = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in fields[2:])
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
+        f"SELECT {keys} FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
         f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [json.dumps(rows, separators=(",", ":"))])
+        cursor.execute(sql, [json.dumps(rows, separators=(",", ":"), default=_as_json)])
 
 
 def _as_json(value):
-    # Decimals and datetimes as text, which PostgreSQL casts exactly.
-    return str(value) if isinstance(value, Decimal | datetime) else value
+    # Decimals and datetimes as text, which PostgreSQL casts exactly; the
+    # encoder asks only for what JSON has no form of.
+    if isinstance(value, Decimal | datetime):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _sql_type(model_field) -> str:

@@ -1,3 +1,5 @@
+import hashlib
+import json
 from decimal import Decimal
 
 import pytest
@@ -87,6 +89,29 @@ def test_hash_ignores_order_but_not_levels_or_framework():
     assert a == inputs_sha256("fw", "x" * 64, {"2": 4, "1": 3})
     assert a != inputs_sha256("fw", "x" * 64, {"1": 3, "2": 5})
     assert a != inputs_sha256("fw", "y" * 64, {"1": 3, "2": 4})
+
+
+def test_hash_is_the_sha256_of_the_canonical_json_stored_snapshots_were_made_with():
+    # Stored digests decide what is recomputed: the fast path must write the
+    # very text the original json.dumps(..., sort_keys=True) wrote.
+    levels = {"10": 2, "1": 5, "2": 1, "Pemdi.3": 0}
+    canonical = json.dumps(
+        {"framework": "spbe-2020", "framework_sha256": "a" * 64, "levels": sorted(levels.items())},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    expected = hashlib.sha256(canonical.encode()).hexdigest()
+    assert inputs_sha256("spbe-2020", "a" * 64, levels) == expected
+    assert (
+        inputs_sha256('fw "é"', "", {})
+        == hashlib.sha256(
+            json.dumps(
+                {"framework": 'fw "é"', "framework_sha256": "", "levels": []},
+                separators=(",", ":"),
+                sort_keys=True,
+            ).encode()
+        ).hexdigest()
+    )
 
 
 def test_out_of_range_or_unknown_levels_count_as_missing(spbe2020):
