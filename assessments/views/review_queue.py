@@ -5,7 +5,9 @@ at the proposed level, return with one reason), each confirmed first."""
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,10 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -141,7 +146,11 @@ def next_waiting(user, answer: Answer, next_url: str) -> Answer | None:
 def review_queue(request):
     if not access.reads_review_queue(request.user):
         raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
-    periods = access.review_queue_periods(request.user).order_by("-year", "instansi__name")
+    periods = (
+        access.review_queue_periods(request.user)
+        .select_related("instansi")  # the page names its period
+        .order_by("-year", "instansi__name")
+    )
     if request.GET.get("period"):
         period = access.get_visible_or_404(periods, pk=request.GET["period"])
     else:
@@ -158,24 +167,26 @@ def review_queue(request):
 
     page = None
     state_counts = {}
+    reviews = period is not None and access.can_review(request.user, period)
+    can_decide = reviews and period.accepts_reviews()
+    item_mode = period is not None and items.uses_items(period.framework)
+    here = request.get_full_path()
     if period is not None:
-        answers = (
-            queue_answers(request.user, period, filters)
-            # Not the domain: the rows show the aspect's code only, and 50
-            # more model instances were a quarter of the rows' fetch.
-            .select_related("indicator__aspect", "opd")
-            .annotate(
-                evidence_count=Count(
-                    "evidence_files",
-                    filter=Q(evidence_files__withdrawn_at__isnull=True),
-                    distinct=True,
-                )
+        answers = queue_answers(request.user, period, filters).annotate(
+            evidence_count=Count(
+                "evidence_files",
+                filter=Q(evidence_files__withdrawn_at__isnull=True),
+                distinct=True,
             )
         )
         state = filters.get("state") or AnswerState.SUBMITTED
         if state != ALL_STATES:
             answers = answers.filter(state=state)
-        page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(answers.values(*ROW_COLUMNS), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        # The page iterates the rows, ready to show, instead of the answers.
+        page.object_list = queue_rows(page, here=here, selectable=can_decide and not item_mode)
         state_counts = dict(
             access.review_queue_answers(request.user)
             .filter(period=period)
@@ -183,7 +194,6 @@ def review_queue(request):
             .annotate(n=Count("pk"))
             .order_by()
         )
-    reviews = period is not None and access.can_review(request.user, period)
     return render(
         request,
         "assessments/review_queue.html",
@@ -192,18 +202,101 @@ def review_queue(request):
             "period": period,
             "page": page,
             **_sorting(request, filters.get("sort") or DEFAULT_SORT),
-            "here": request.get_full_path(),
+            "here": here,
             # Administrators read the queue (to reopen answers) but do not decide.
             "reviews": reviews,
-            "can_decide": reviews and period.accepts_reviews(),
+            "can_decide": can_decide,
             # Item mode: each answer's level comes from its items, never in bulk.
-            "item_mode": period is not None and items.uses_items(period.framework),
+            "item_mode": item_mode,
             "return_form": BulkReturnForm(auto_id="bulk_%s"),
             "state_summary": [
                 (value, label, state_counts.get(value, 0)) for value, label in AnswerState.choices
             ],
         },
     )
+
+
+# What a row shows, as plain values: a model instance per answer, indicator,
+# aspect and OPD, and the template's filters per row, were most of the page.
+ROW_COLUMNS = (
+    "pk",
+    "public_id",
+    "version",
+    "state",
+    "proposed_level",
+    "validated_level",
+    "submitted_at",
+    "evidence_count",
+    "indicator__code",
+    "indicator__name",
+    "indicator__aspect__code",
+    "opd__name",
+    "opd__short_name",
+)
+_BADGES = {
+    AnswerState.SUBMITTED: "primary",
+    AnswerState.VALIDATED: "success",
+    AnswerState.RETURNED: "warning",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    pk: int
+    public_id: uuid.UUID
+    version: int
+    selectable: bool
+    select_label: str
+    url: str
+    indicator: str
+    aspect_code: str
+    opd_name: str
+    opd_short_name: str
+    proposed_level: int | None
+    validated_level: int | None
+    evidence_count: int
+    state_label: str
+    badge: str
+    submitted: str
+    waiting: str
+
+
+def _submitted(at: datetime | None) -> str:
+    """As `{{ at|date:"SHORT_DATETIME_FORMAT" }}` shows it, in the portal's zone."""
+    return date_format(localtime(at), "SHORT_DATETIME_FORMAT") if at else "–"
+
+
+def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
+    """The queue's rows ready to show; `selectable` when bulk decisions are
+    open, and then only for submitted answers."""
+    labels = dict(AnswerState.choices)
+    back = "?next=" + quote(here, safe="/")
+    return [
+        QueueRow(
+            pk=row["pk"],
+            public_id=row["public_id"],
+            version=row["version"],
+            selectable=selectable and row["state"] == AnswerState.SUBMITTED,
+            select_label=_("Pilih indikator %(code)s") % {"code": row["indicator__code"]},
+            url=reverse("review:detail", kwargs={"public_id": row["public_id"]}) + back,
+            indicator=f"{row['indicator__code']}. {row['indicator__name']}",
+            aspect_code=row["indicator__aspect__code"],
+            opd_name=row["opd__name"],
+            opd_short_name=row["opd__short_name"],
+            proposed_level=row["proposed_level"],
+            validated_level=row["validated_level"],
+            evidence_count=row["evidence_count"],
+            state_label=labels.get(row["state"], row["state"]),
+            badge=_BADGES.get(row["state"], "secondary"),
+            submitted=_submitted(row["submitted_at"]),
+            waiting=(
+                timesince(row["submitted_at"])
+                if row["state"] == AnswerState.SUBMITTED and row["submitted_at"]
+                else ""
+            ),
+        )
+        for row in rows
+    ]
 
 
 def _sorting(request, sort: str) -> dict:
