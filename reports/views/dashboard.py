@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,6 +65,14 @@ def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
     if not can_read_results(user, period.instansi_id):
         raise PermissionDenied
     return period
+
+
+class Named(NamedTuple):
+    """A domain, an aspect or an OPD as the dashboard names it."""
+
+    code: str
+    name: str
+    short_name: str = ""
 
 
 def as_decimal(display: str | None) -> Decimal | None:
@@ -201,8 +210,9 @@ def dashboard(request, instansi: str, year: int):
     basis = chosen_basis(request.GET.get("basis"), cards)
     main = cards[basis]
     spec = framework.to_spec()
-    domains = list(framework.domains.all())
-    aspects = list(framework.aspects.all())
+    # Codes and names are all the page shows of them: no model instances.
+    domains = [Named(*row) for row in framework.domains.values_list("code", "name")]
+    aspects = [Named(*row) for row in framework.aspects.values_list("code", "name")]
 
     main_values = main.snapshot if main.snapshot and main.snapshot.complete else None
     domain_rows = score_rows(domains, main_values.domains if main_values else {})
@@ -373,7 +383,12 @@ def _trend(periods, snapshots) -> list[dict]:
 
 def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
     figures = opd_figures(spec, period_standings(period.pk).values(), basis)
-    opds = OPD.objects.filter(pk__in=figures.keys()).in_bulk()
+    opds = {
+        pk: Named(code, name, short_name)
+        for pk, code, name, short_name in OPD.objects.filter(pk__in=figures.keys()).values_list(
+            "pk", "code", "name", "short_name"
+        )
+    }
     progress = []
     for fig in sorted(figures.values(), key=lambda f: opds[f.opd_id].short_name):
         # A submitted answer normally has a level; max() keeps odd data from going negative.
