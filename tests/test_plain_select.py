@@ -12,7 +12,7 @@ from tests.factories import EvaluationPeriodFactory, OPDFactory
 
 CHOICES = [
     ("", "– semua –"),
-    (1, "Dinas <Kominfo> & \"Statistik\""),
+    (1, 'Dinas <Kominfo> & "Statistik"'),
     ("2", "Bappeda"),
     ("x y", "Inspektorat"),
 ]

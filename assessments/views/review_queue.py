@@ -13,7 +13,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +39,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments import access, items
 from assessments import review as reviewing
 from assessments.forms.review import ALL_STATES, BulkReturnForm, ReviewFilterForm
-from assessments.models import Answer, AnswerState, EvaluationPeriod
+from assessments.models import Answer, AnswerState, EvaluationPeriod, EvidenceFile
 from spbe_portal.errors import Conflict, Invalid, WrongState
 
 PAGE_SIZE = 50
@@ -172,19 +184,22 @@ def review_queue(request):
     item_mode = period is not None and items.uses_items(period.framework)
     here = request.get_full_path()
     if period is not None:
+        # A subquery, not a join with GROUP BY: the page's COUNT then leaves
+        # it out, and PostgreSQL plans both queries in about half the time.
+        evidence = (
+            EvidenceFile.objects.filter(answer=OuterRef("pk"), withdrawn_at__isnull=True)
+            .order_by()
+            .values("answer")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         answers = queue_answers(request.user, period, filters).annotate(
-            evidence_count=Count(
-                "evidence_files",
-                filter=Q(evidence_files__withdrawn_at__isnull=True),
-                distinct=True,
-            )
+            evidence_count=Coalesce(Subquery(evidence), 0)
         )
         state = filters.get("state") or AnswerState.SUBMITTED
         if state != ALL_STATES:
             answers = answers.filter(state=state)
-        page = Paginator(answers.values(*ROW_COLUMNS), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(answers.values(*ROW_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
         # The page iterates the rows, ready to show, instead of the answers.
         page.object_list = queue_rows(page, here=here, selectable=can_decide and not item_mode)
         state_counts = dict(
@@ -233,6 +248,7 @@ ROW_COLUMNS = (
     "opd__name",
     "opd__short_name",
 )
+_URL_ID = uuid.UUID(int=0)
 _BADGES = {
     AnswerState.SUBMITTED: "primary",
     AnswerState.VALIDATED: "success",
@@ -270,7 +286,8 @@ def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
     """The queue's rows ready to show; `selectable` when bulk decisions are
     open, and then only for submitted answers."""
     labels = dict(AnswerState.choices)
-    back = "?next=" + quote(here, safe="/")
+    # One reverse() for the page: the rows' addresses differ only in the id.
+    url = reverse("review:detail", kwargs={"public_id": _URL_ID}) + "?next=" + quote(here, safe="/")
     return [
         QueueRow(
             pk=row["pk"],
@@ -278,7 +295,7 @@ def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
             version=row["version"],
             selectable=selectable and row["state"] == AnswerState.SUBMITTED,
             select_label=_("Pilih indikator %(code)s") % {"code": row["indicator__code"]},
-            url=reverse("review:detail", kwargs={"public_id": row["public_id"]}) + back,
+            url=url.replace(str(_URL_ID), str(row["public_id"]), 1),
             indicator=f"{row['indicator__code']}. {row['indicator__name']}",
             aspect_code=row["indicator__aspect__code"],
             opd_name=row["opd__name"],
