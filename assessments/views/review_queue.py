@@ -5,9 +5,7 @@ at the proposed level, return with one reason), each confirmed first."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,10 +27,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timesince import timesince
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -40,6 +35,7 @@ from assessments import access, items
 from assessments import review as reviewing
 from assessments.forms.review import ALL_STATES, BulkReturnForm, ReviewFilterForm
 from assessments.models import Answer, AnswerState, EvaluationPeriod, EvidenceFile
+from assessments.views.review_queue_rows import ROW_COLUMNS, queue_rows
 from spbe_portal.errors import Conflict, Invalid, WrongState
 
 PAGE_SIZE = 50
@@ -229,91 +225,6 @@ def review_queue(request):
             ],
         },
     )
-
-
-# What a row shows, as plain values: a model instance per answer, indicator,
-# aspect and OPD, and the template's filters per row, were most of the page.
-ROW_COLUMNS = (
-    "pk",
-    "public_id",
-    "version",
-    "state",
-    "proposed_level",
-    "validated_level",
-    "submitted_at",
-    "evidence_count",
-    "indicator__code",
-    "indicator__name",
-    "indicator__aspect__code",
-    "opd__name",
-    "opd__short_name",
-)
-_URL_ID = uuid.UUID(int=0)
-_BADGES = {
-    AnswerState.SUBMITTED: "primary",
-    AnswerState.VALIDATED: "success",
-    AnswerState.RETURNED: "warning",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    pk: int
-    public_id: uuid.UUID
-    version: int
-    selectable: bool
-    select_label: str
-    url: str
-    indicator: str
-    aspect_code: str
-    opd_name: str
-    opd_short_name: str
-    proposed_level: int | None
-    validated_level: int | None
-    evidence_count: int
-    state_label: str
-    badge: str
-    submitted: str
-    waiting: str
-
-
-def _submitted(at: datetime | None) -> str:
-    """As `{{ at|date:"SHORT_DATETIME_FORMAT" }}` shows it, in the portal's zone."""
-    return date_format(localtime(at), "SHORT_DATETIME_FORMAT") if at else "–"
-
-
-def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
-    """The queue's rows ready to show; `selectable` when bulk decisions are
-    open, and then only for submitted answers."""
-    labels = dict(AnswerState.choices)
-    # One reverse() for the page: the rows' addresses differ only in the id.
-    url = reverse("review:detail", kwargs={"public_id": _URL_ID}) + "?next=" + quote(here, safe="/")
-    return [
-        QueueRow(
-            pk=row["pk"],
-            public_id=row["public_id"],
-            version=row["version"],
-            selectable=selectable and row["state"] == AnswerState.SUBMITTED,
-            select_label=_("Pilih indikator %(code)s") % {"code": row["indicator__code"]},
-            url=url.replace(str(_URL_ID), str(row["public_id"]), 1),
-            indicator=f"{row['indicator__code']}. {row['indicator__name']}",
-            aspect_code=row["indicator__aspect__code"],
-            opd_name=row["opd__name"],
-            opd_short_name=row["opd__short_name"],
-            proposed_level=row["proposed_level"],
-            validated_level=row["validated_level"],
-            evidence_count=row["evidence_count"],
-            state_label=labels.get(row["state"], row["state"]),
-            badge=_BADGES.get(row["state"], "secondary"),
-            submitted=_submitted(row["submitted_at"]),
-            waiting=(
-                timesince(row["submitted_at"])
-                if row["state"] == AnswerState.SUBMITTED and row["submitted_at"]
-                else ""
-            ),
-        )
-        for row in rows
-    ]
 
 
 def _sorting(request, sort: str) -> dict:
