@@ -102,6 +102,18 @@ def ranked_by_open_points(
     )
 
 
+def standing_levels(standings: Iterable[IndicatorStanding]) -> dict[str, dict[str, int]]:
+    """{basis: {indicator code: level}} of the answered indicators, as
+    snapshots.gather_levels reads them: a page that has the standings needs
+    no second query for the snapshots' freshness."""
+    gathered: dict[str, dict[str, int]] = {basis: {} for basis in BASES}
+    for standing in standings:
+        for basis, level in standing.levels.items():
+            if level is not None:
+                gathered[basis][standing.code] = level
+    return gathered
+
+
 def period_standings(period_id: int) -> dict[str, IndicatorStanding]:
     """{indicator code: standing} in two queries."""
     answers = Answer.objects.filter(period_id=period_id).values_list(

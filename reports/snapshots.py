@@ -196,13 +196,18 @@ def snapshot_compute(*, period_id: int, basis: str) -> SnapshotOutcome:
     return SnapshotOutcome(snapshot=snapshot, evaluation=evaluation, changed=True)
 
 
-def current_digests(period: EvaluationPeriod) -> dict[str, str]:
-    """The inputs hash each basis would have now (one query), to tell a
-    fresh snapshot from a stale one without recomputing it."""
+def current_digests(
+    period: EvaluationPeriod, levels: Mapping[str, Mapping[str, int]] | None = None
+) -> dict[str, str]:
+    """The inputs hash each basis would have now, to tell a fresh snapshot
+    from a stale one without recomputing it: from `levels` as gather_levels
+    gives them when the caller has read them already, else in one query."""
     framework = period.framework
+    if levels is None:
+        levels = gather_levels(period.pk)
     return {
-        basis: inputs_sha256(framework.code, framework.source_sha256, levels)
-        for basis, levels in gather_levels(period.pk).items()
+        basis: inputs_sha256(framework.code, framework.source_sha256, by_code)
+        for basis, by_code in levels.items()
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms.choices import PlainSelect, RowChoiceField
 from assessments.models import OPD, AnswerState, EvaluationPeriod, ReturnReason
 from indicators.models import Aspect, Domain
 
@@ -25,29 +26,43 @@ SORT_CHOICES = [
 ]
 
 
+def _code_and_name_filter(label, model, empty_label) -> RowChoiceField:
+    """An optional filter over a framework's domains or aspects, labelled as
+    their __str__ gives them ("code name")."""
+    return RowChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        empty_label=empty_label,
+        label_columns=("code", "name"),
+        label_from_row=lambda code, name: f"{code} {name}",
+    )
+
+
 class ReviewFilterForm(forms.Form):
-    period = forms.ModelChoiceField(
-        label=_("Periode"), queryset=EvaluationPeriod.objects.none(), required=False
-    )
-    opd = forms.ModelChoiceField(
-        label=_("OPD"), queryset=OPD.objects.none(), required=False, empty_label=_("Semua OPD")
-    )
-    domain = forms.ModelChoiceField(
-        label=_("Domain"),
-        queryset=Domain.objects.none(),
+    # Labels as the models' __str__ gives them, from the columns it reads.
+    period = RowChoiceField(
+        label=_("Periode"),
+        queryset=EvaluationPeriod.objects.none(),
         required=False,
-        empty_label=_("Semua domain"),
+        label_columns=("instansi__name", "year"),
+        label_from_row=lambda instansi, year: f"{instansi} {year}",
     )
-    aspect = forms.ModelChoiceField(
-        label=_("Aspek"),
-        queryset=Aspect.objects.none(),
+    opd = RowChoiceField(
+        label=_("OPD"),
+        queryset=OPD.objects.none(),
         required=False,
-        empty_label=_("Semua aspek"),
+        empty_label=_("Semua OPD"),
+        label_columns=("short_name",),
+        label_from_row=str,
     )
+    domain = _code_and_name_filter(_("Domain"), Domain, _("Semua domain"))
+    aspect = _code_and_name_filter(_("Aspek"), Aspect, _("Semua aspek"))
     state = forms.ChoiceField(
         label=_("Status"),
         choices=[*AnswerState.choices, (ALL_STATES, _("Semua status"))],
         required=False,
+        widget=PlainSelect,
     )
     q = forms.CharField(
         label=_("Cari indikator atau OPD"), required=False, max_length=SEARCH_MAX, strip=True
@@ -56,11 +71,12 @@ class ReviewFilterForm(forms.Form):
         label=_("Urutkan"),
         choices=SORT_CHOICES,
         required=False,
+        widget=PlainSelect,
     )
 
     def __init__(self, data, *, periods, period):
         super().__init__(data)
-        self.fields["period"].queryset = periods.select_related("instansi")
+        self.fields["period"].queryset = periods
         self.fields["period"].empty_label = None
         if period is not None:
             self.fields["opd"].queryset = OPD.objects.filter(instansi_id=period.instansi_id)
@@ -151,7 +167,7 @@ class BulkReturnForm(forms.Form):
         label=_("Alasan pengembalian"),
         choices=[("", _("– pilih alasan –")), *ReturnReason.choices],
         error_messages={"required": _("Pilih alasan pengembalian.")},
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=PlainSelect(attrs={"class": "form-select form-select-sm"}),
     )
     comment = forms.CharField(
         label=_("Catatan untuk OPD"),

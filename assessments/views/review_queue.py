@@ -11,7 +11,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +34,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments import access, items
 from assessments import review as reviewing
 from assessments.forms.review import ALL_STATES, BulkReturnForm, ReviewFilterForm
-from assessments.models import Answer, AnswerState, EvaluationPeriod
+from assessments.models import Answer, AnswerState, EvaluationPeriod, EvidenceFile
+from assessments.views.review_queue_rows import ROW_COLUMNS, queue_rows
 from spbe_portal.errors import Conflict, Invalid, WrongState
 
 PAGE_SIZE = 50
@@ -141,7 +154,11 @@ def next_waiting(user, answer: Answer, next_url: str) -> Answer | None:
 def review_queue(request):
     if not access.reads_review_queue(request.user):
         raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
-    periods = access.review_queue_periods(request.user).order_by("-year", "instansi__name")
+    periods = (
+        access.review_queue_periods(request.user)
+        .select_related("instansi")  # the page names its period
+        .order_by("-year", "instansi__name")
+    )
     if request.GET.get("period"):
         period = access.get_visible_or_404(periods, pk=request.GET["period"])
     else:
@@ -158,24 +175,29 @@ def review_queue(request):
 
     page = None
     state_counts = {}
+    reviews = period is not None and access.can_review(request.user, period)
+    can_decide = reviews and period.accepts_reviews()
+    item_mode = period is not None and items.uses_items(period.framework)
+    here = request.get_full_path()
     if period is not None:
-        answers = (
-            queue_answers(request.user, period, filters)
-            # Not the domain: the rows show the aspect's code only, and 50
-            # more model instances were a quarter of the rows' fetch.
-            .select_related("indicator__aspect", "opd")
-            .annotate(
-                evidence_count=Count(
-                    "evidence_files",
-                    filter=Q(evidence_files__withdrawn_at__isnull=True),
-                    distinct=True,
-                )
-            )
+        # A subquery, not a join with GROUP BY: the page's COUNT then leaves
+        # it out, and PostgreSQL plans both queries in about half the time.
+        evidence = (
+            EvidenceFile.objects.filter(answer=OuterRef("pk"), withdrawn_at__isnull=True)
+            .order_by()
+            .values("answer")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        answers = queue_answers(request.user, period, filters).annotate(
+            evidence_count=Coalesce(Subquery(evidence), 0)
         )
         state = filters.get("state") or AnswerState.SUBMITTED
         if state != ALL_STATES:
             answers = answers.filter(state=state)
-        page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(answers.values(*ROW_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+        # The page iterates the rows, ready to show, instead of the answers.
+        page.object_list = queue_rows(page, here=here, selectable=can_decide and not item_mode)
         state_counts = dict(
             access.review_queue_answers(request.user)
             .filter(period=period)
@@ -183,7 +205,6 @@ def review_queue(request):
             .annotate(n=Count("pk"))
             .order_by()
         )
-    reviews = period is not None and access.can_review(request.user, period)
     return render(
         request,
         "assessments/review_queue.html",
@@ -192,12 +213,12 @@ def review_queue(request):
             "period": period,
             "page": page,
             **_sorting(request, filters.get("sort") or DEFAULT_SORT),
-            "here": request.get_full_path(),
+            "here": here,
             # Administrators read the queue (to reopen answers) but do not decide.
             "reviews": reviews,
-            "can_decide": reviews and period.accepts_reviews(),
+            "can_decide": can_decide,
             # Item mode: each answer's level comes from its items, never in bulk.
-            "item_mode": period is not None and items.uses_items(period.framework),
+            "item_mode": item_mode,
             "return_form": BulkReturnForm(auto_id="bulk_%s"),
             "state_summary": [
                 (value, label, state_counts.get(value, 0)) for value, label in AnswerState.choices

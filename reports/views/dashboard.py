@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +31,12 @@ from assessments.external import external_waiting_codes
 from assessments.models import OPD, EvaluationPeriod, PeriodState, Role
 from indicators import scoring
 from reports import timeline
-from reports.figures import opd_figures, period_standings, ranked_by_open_points
+from reports.figures import (
+    opd_figures,
+    period_standings,
+    ranked_by_open_points,
+    standing_levels,
+)
 from reports.models import Basis, IndexSnapshot
 from reports.snapshots import BASES, current_digests
 from reports.tasks import snapshot_enqueue_now
@@ -64,6 +70,14 @@ def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
     if not can_read_results(user, period.instansi_id):
         raise PermissionDenied
     return period
+
+
+class Named(NamedTuple):
+    """A domain, an aspect or an OPD as the dashboard names it."""
+
+    code: str
+    name: str
+    short_name: str = ""
 
 
 def as_decimal(display: str | None) -> Decimal | None:
@@ -197,12 +211,14 @@ def dashboard(request, instansi: str, year: int):
         (s.period_id, s.basis): s
         for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
     }
-    cards = basis_cards(period, snapshots, current_digests(period))
+    standings = period_standings(period.pk).values()
+    cards = basis_cards(period, snapshots, current_digests(period, standing_levels(standings)))
     basis = chosen_basis(request.GET.get("basis"), cards)
     main = cards[basis]
     spec = framework.to_spec()
-    domains = list(framework.domains.all())
-    aspects = list(framework.aspects.all())
+    # Codes and names are all the page shows of them: no model instances.
+    domains = [Named(*row) for row in framework.domains.values_list("code", "name")]
+    aspects = [Named(*row) for row in framework.aspects.values_list("code", "name")]
 
     main_values = main.snapshot if main.snapshot and main.snapshot.complete else None
     domain_rows = score_rows(domains, main_values.domains if main_values else {})
@@ -216,7 +232,7 @@ def dashboard(request, instansi: str, year: int):
     comparison = _comparison(domains, cards, index_label)
     trend = _trend(periods, snapshots)
     mixed = timeline.mixes_instruments(p.framework for p in periods)
-    opd_rows = _opd_rows(period, spec, basis)
+    opd_rows = _opd_rows(standings, spec, basis)
 
     charts = _charts(
         basis,
@@ -371,9 +387,14 @@ def _trend(periods, snapshots) -> list[dict]:
     return rows
 
 
-def _opd_rows(period, spec, basis) -> dict[str, list[dict]]:
-    figures = opd_figures(spec, period_standings(period.pk).values(), basis)
-    opds = OPD.objects.filter(pk__in=figures.keys()).in_bulk()
+def _opd_rows(standings, spec, basis) -> dict[str, list[dict]]:
+    figures = opd_figures(spec, standings, basis)
+    opds = {
+        pk: Named(code, name, short_name)
+        for pk, code, name, short_name in OPD.objects.filter(pk__in=figures.keys())
+        .order_by()  # sorted below; the model's default order joins the instansi
+        .values_list("pk", "code", "name", "short_name")
+    }
     progress = []
     for fig in sorted(figures.values(), key=lambda f: opds[f.opd_id].short_name):
         # A submitted answer normally has a level; max() keeps odd data from going negative.
