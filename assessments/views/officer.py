@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import access, answering, conversation, items, lifecycle
+from assessments.evidence import tags
 from assessments.forms.answer import AnswerForm, EvidenceLinkForm, EvidenceUploadForm
 from assessments.models import (
     Answer,
@@ -117,6 +118,8 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
             },
         )
     last_year = _last_year(user, answer)
+    # Listed here and read again by the guideline panel: fetched once.
+    criteria = tags.level_criteria(indicator.pk)
     files, evidence = _evidence(answer)
     events = _history(answer)
     # Pemdi: evidence per item and a derived level instead of a chosen one.
@@ -126,9 +129,9 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         "period": period,
         "indicator": indicator,
         "criteria": [
-            {"level": c.level, "text": c.text, "name": names.get(c.level, "")}
-            for c in indicator.criteria.all()
+            {"level": c.level, "text": c.text, "name": names.get(c.level, "")} for c in criteria
         ],
+        "level_criteria": criteria,
         "level_names": names,
         "proposed_level_name": names.get(answer.proposed_level, ""),
         "selected_level": _selected_level(form),

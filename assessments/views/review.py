@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import access, items, lifecycle
 from assessments import review as reviewing
+from assessments.evidence import tags
 from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 from assessments.models import AnswerState
 from assessments.views.review_queue import next_waiting, safe_next
@@ -98,6 +99,8 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
     framework = answer.period.framework
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     level_names = _level_names(answer)
+    # Listed here and read again by the guideline panel: fetched once.
+    level_criteria = tags.level_criteria(answer.indicator_id)
     criteria = [
         {
             "level": c.level,
@@ -106,7 +109,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
             "proposed": c.level == answer.proposed_level,
             "validated": c.level == answer.validated_level,
         }
-        for c in answer.indicator.criteria.all()
+        for c in level_criteria
     ]
     reviewer = access.can_review(user, answer.period)
     item_mode = items.uses_items(framework) and not answer.indicator.is_external
@@ -119,6 +122,8 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         "indicator": answer.indicator,
         "period": answer.period,
         "criteria": criteria,
+        "level_criteria": level_criteria,
+        "level_names": level_names,
         "proposed_name": level_names.get(answer.proposed_level, ""),
         "validated_name": level_names.get(answer.validated_level, ""),
         "last_year": last_year,
