@@ -83,8 +83,14 @@ def _officer_answers(user):
         contributors__in=opds, period__state__in=CURRENT_PERIOD_STATES
     ).values_list("period_id", "indicator_id"):
         contributed |= Q(period_id=period_id, indicator_id=indicator_id)
+    # Every such answer is in an instansi the officer belongs to (contributors
+    # are OPDs of the period's instansi): saying so lets PostgreSQL reach the
+    # current periods through the instansi instead of hashing every period
+    # in the country (docs/PERFORMANCE.md).
     return Answer.objects.filter(
-        Q(opd_id__in=opds) | contributed, period__state__in=CURRENT_PERIOD_STATES
+        Q(opd_id__in=opds) | contributed,
+        period__state__in=CURRENT_PERIOD_STATES,
+        period__instansi_id__in=list(access.scope_for(user).roles),
     )
 
 
