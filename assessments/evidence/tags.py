@@ -117,18 +117,34 @@ class Guideline:
         return [item for item in self.checklist if not item.covered]
 
 
-def guideline(answer: Answer, *, level: int | None, level_names: dict | None = None) -> Guideline:
+def level_criteria(indicator_id: int) -> list[LevelCriterion]:
+    """An indicator's level criteria with their evidence criteria (two
+    queries): what `guideline` reads, and what the answer and review pages
+    list, so a page that passes them on asks once."""
+    return list(
+        LevelCriterion.objects.filter(indicator_id=indicator_id)
+        .prefetch_related("evidence_criteria")
+        .order_by("level")
+    )
+
+
+def guideline(
+    answer: Answer,
+    *,
+    level: int | None,
+    level_names: dict | None = None,
+    criteria: list[LevelCriterion] | None = None,
+) -> Guideline:
     """Every level of the answer's indicator with its criterion, fulfilment
     criteria and evidence criteria; `level` (the officer's choice) is open
     and its evidence criteria are the checklist, each with the live files and
     links tagged with it. A fixed number of queries (at most eight), whatever
-    the number of levels, items or evidence; two without a guideline."""
+    the number of levels, items or evidence; two without a guideline, none
+    when the caller passes `criteria` (from `level_criteria`) of an
+    indicator without one."""
     names = level_names or {}
-    criteria = list(
-        LevelCriterion.objects.filter(indicator_id=answer.indicator_id)
-        .prefetch_related("evidence_criteria")
-        .order_by("level")
-    )
+    if criteria is None:
+        criteria = level_criteria(answer.indicator_id)
     if not any(c.fulfilment or c.evidence_criteria.all() for c in criteria):
         # No guideline for this framework (spbe-2020, Pemdi): nothing to show.
         return Guideline(levels=[], chosen=None, evidence=[])

@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answering import EXPLANATION_MAX
+from assessments.forms import rendering
 
 
 class AnswerForm(forms.Form):
+    default_renderer = rendering.renderer
     level = forms.TypedChoiceField(
         label=_("Tingkat"),
         coerce=int,

@@ -11,21 +11,10 @@ from collections.abc import Callable
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-
-def _attrs_html(attrs: dict) -> str:
-    """What django/forms/widgets/attrs.html writes."""
-    parts = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        if value is True:
-            parts.append(f" {conditional_escape(name)}")
-        else:
-            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
-    return "".join(parts)
+from assessments.forms.rendering import attrs_html
 
 
 class PlainSelect(forms.Select):
@@ -47,7 +36,7 @@ class PlainSelect(forms.Select):
         if self.allow_multiple_selected:
             attrs["multiple"] = True
         chosen = self.format_value(value)
-        html = [format_html('<select name="{}"', name), _attrs_html(attrs), ">"]
+        html = [format_html('<select name="{}"', name), attrs_html(attrs), ">"]
         has_selected = False
         for option_value, label in choices:
             option_value = "" if option_value is None else option_value

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms import rendering
 from assessments.forms.choices import PlainSelect, RowChoiceField
 from assessments.models import OPD, AnswerState, EvaluationPeriod, ReturnReason
 from indicators.models import Aspect, Domain
@@ -93,6 +94,7 @@ class ReviewFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    default_renderer = rendering.renderer
     # The version the reviewer saw; a newer one in the database means a conflict.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     next = forms.CharField(widget=forms.HiddenInput, required=False)

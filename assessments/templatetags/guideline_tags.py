@@ -10,21 +10,24 @@ register = template.Library()
 
 
 @register.simple_tag
-def answer_guideline(answer, level=None):
+def answer_guideline(answer, level=None, level_names=None, criteria=None):
     """The guideline of the answer's indicator with `level` open (the
-    officer's choice; the proposed level when none is given)."""
+    officer's choice; the proposed level when none is given). A page that
+    has the level names and `tags.level_criteria` already passes them, so
+    they are not fetched twice."""
     if level in (None, ""):
         level = answer.proposed_level
-    names = dict(
-        LevelName.objects.filter(
-            framework_id=answer.period.framework_id, capability=answer.indicator.capability
-        ).values_list("level", "name")
-    )
+    if not level_names:
+        level_names = dict(
+            LevelName.objects.filter(
+                framework_id=answer.period.framework_id, capability=answer.indicator.capability
+            ).values_list("level", "name")
+        )
     try:
         level = int(level) if level is not None else None
     except (TypeError, ValueError):
         level = None
-    return tags.guideline(answer, level=level, level_names=names)
+    return tags.guideline(answer, level=level, level_names=level_names, criteria=criteria or None)
 
 
 @register.filter

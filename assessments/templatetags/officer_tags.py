@@ -20,3 +20,16 @@ def latest_event(events, kind):
         if event.kind == kind:
             found = event
     return found
+
+
+STATE_BADGE = {
+    "validated": "text-bg-success",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-warning",
+}
+
+
+@register.filter
+def state_badge_class(state):
+    """The badge colour of an answer's state (the list prepares it per row)."""
+    return STATE_BADGE.get(state, "text-bg-secondary")

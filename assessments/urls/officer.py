@@ -6,12 +6,13 @@ from assessments.views import conversation as views_conversation
 from assessments.views import guideline as views_guideline
 from assessments.views import officer as views_officer
 from assessments.views import officer_evidence as views_evidence
+from assessments.views import officer_list as views_officer_list
 from assessments.views import profile as views_profile
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("indikator-saya/", views_officer.my_indicators, name="my_indicators"),
+    path("indikator-saya/", views_officer_list.my_indicators, name="my_indicators"),
     path("indikator-saya/ajukan-semua/", views_officer.answers_submit_all, name="submit_all"),
     path("jawaban/<uuid:public_id>/", views_officer.answer_detail, name="answer_detail"),
     path("jawaban/<uuid:public_id>/ajukan/", views_officer.answer_submit, name="answer_submit"),

@@ -1,5 +1,6 @@
-"""The OPD officer's workspace: my indicators, the answer page, submitting
-and withdrawing (evidence is in officer_evidence, replies in conversation).
+"""The OPD officer's workspace: the answer page, submitting and withdrawing
+(the list is in officer_list, evidence in officer_evidence, replies in
+conversation).
 
 Every object comes through assessments.access (404 when not visible) and
 every change through assessments.answering (which refuses with a domain
@@ -10,135 +11,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from assessments import access, answering, conversation, items, lifecycle
+from assessments.evidence import tags
 from assessments.forms.answer import AnswerForm, EvidenceLinkForm, EvidenceUploadForm
 from assessments.models import (
     Answer,
     AnswerState,
-    Assignment,
-    EvidenceFile,
-    EvidenceLink,
-    PeriodState,
 )
 from assessments.views.conversation import decision_of
 from indicators.models import LevelName
 from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
-
-CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
-DONE_STATES = (AnswerState.SUBMITTED, AnswerState.VALIDATED)
-
-
-def _count_of(model, **filters):
-    return Coalesce(
-        Subquery(
-            model.objects.filter(answer=OuterRef("pk"), withdrawn_at__isnull=True, **filters)
-            .values("answer")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-def _officer_answers(user):
-    """Answers of the user's OPDs plus those their OPDs contribute to, in
-    periods that are open or in review."""
-    opds = access.scope_for(user).officer_opds
-    # The few contributed (period, indicator) pairs are fetched first. As a
-    # correlated EXISTS ORed with the OPD filter, PostgreSQL misjudged the
-    # rows at national scale, looped over every answer and JIT-compiled the
-    # plan: 0.6 s instead of a few ms (bench/inprocess.py, docs/PERFORMANCE.md).
-    contributed = Q()
-    for period_id, indicator_id in Assignment.objects.filter(
-        contributors__in=opds, period__state__in=CURRENT_PERIOD_STATES
-    ).values_list("period_id", "indicator_id"):
-        contributed |= Q(period_id=period_id, indicator_id=indicator_id)
-    return Answer.objects.filter(
-        Q(opd_id__in=opds) | contributed, period__state__in=CURRENT_PERIOD_STATES
-    )
-
-
-def _level_names(framework_ids) -> dict[tuple[int, str, int], str]:
-    return {
-        (fw, cap, level): name
-        for fw, cap, level, name in LevelName.objects.filter(
-            framework_id__in=set(framework_ids)
-        ).values_list("framework_id", "capability", "level", "name")
-    }
-
-
-@login_required
-@require_GET
-def my_indicators(request):
-    user = request.user
-    opds = access.scope_for(user).officer_opds
-    base = _officer_answers(user)
-    state = request.GET.get("state", "")
-    if state not in AnswerState.values:
-        state = ""
-    answers = list(
-        (base.filter(state=state) if state else base)
-        .select_related("indicator__aspect", "period__framework", "period__instansi", "opd")
-        .annotate(evidence_count=_count_of(EvidenceFile), link_count=_count_of(EvidenceLink))
-        .order_by("-period__year", "period__instansi__name", "indicator__position")
-    )
-    progress = {
-        row["period_id"]: row
-        for row in base.filter(opd_id__in=opds)
-        .values("period_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(state__in=DONE_STATES)),
-            # What "Ajukan semua" would take: the confirmation says how many.
-            ready=Count(
-                "pk",
-                filter=Q(state__in=lifecycle.EDITABLE, proposed_level__isnull=False)
-                & ~Q(explanation=""),
-            ),
-            editable=Count("pk", filter=Q(state__in=lifecycle.EDITABLE)),
-        )
-    }
-    names = _level_names(a.period.framework_id for a in answers)
-    now = timezone.now()
-    periods = {}
-    for answer in answers:
-        answer.level_name = names.get(
-            (answer.period.framework_id, answer.indicator.capability, answer.proposed_level), ""
-        )
-        answer.is_contribution = answer.opd_id not in opds
-        entry = periods.setdefault(
-            answer.period_id,
-            {"period": answer.period, "answers": [], "progress": progress.get(answer.period_id)},
-        )
-        entry["answers"].append(answer)
-    for entry in periods.values():
-        # A contributing OPD owns none of the period's answers: it sees no
-        # progress of its own and no button with nothing to submit.
-        row = entry["progress"] or {"total": 0, "done": 0, "ready": 0, "editable": 0}
-        entry["total"], entry["done"] = row["total"], row["done"]
-        entry["ready"], entry["not_ready"] = row["ready"], row["editable"] - row["ready"]
-        entry["confirm_id"] = f"confirm-submit-all-{entry['period'].pk}"
-        entry["percent"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
-        entry["open"] = entry["period"].accepts_answers(now)
-        entry["closed_for_answers"] = now >= entry["period"].fill_closes_at
-    return render(
-        request,
-        "assessments/my_indicators.html",
-        {
-            "periods": list(periods.values()),
-            "state": state,
-            "states": AnswerState.choices,
-            "is_officer": bool(opds),
-        },
-    )
 
 
 def _answer_or_404(user, public_id) -> Answer:
@@ -232,6 +118,8 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
             },
         )
     last_year = _last_year(user, answer)
+    # Listed here and read again by the guideline panel: fetched once.
+    criteria = tags.level_criteria(indicator.pk)
     files, evidence = _evidence(answer)
     events = _history(answer)
     # Pemdi: evidence per item and a derived level instead of a chosen one.
@@ -241,9 +129,9 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         "period": period,
         "indicator": indicator,
         "criteria": [
-            {"level": c.level, "text": c.text, "name": names.get(c.level, "")}
-            for c in indicator.criteria.all()
+            {"level": c.level, "text": c.text, "name": names.get(c.level, "")} for c in criteria
         ],
+        "level_criteria": criteria,
         "level_names": names,
         "proposed_level_name": names.get(answer.proposed_level, ""),
         "selected_level": _selected_level(form),

@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import access, items, lifecycle
 from assessments import review as reviewing
+from assessments.evidence import tags
 from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 from assessments.models import AnswerState
 from assessments.views.review_queue import next_waiting, safe_next
@@ -29,7 +33,7 @@ def _answer_for_review(request, public_id, *, readers=False):
     administrators may open the page too: they reopen validated answers."""
     answer = access.get_visible_or_404(
         access.visible_answers(request.user).select_related(
-            "period__framework", "period__instansi", "indicator__aspect__domain", "opd"
+            "period__framework", "period__instansi", "indicator__aspect", "opd"
         ),
         public_id=public_id,
     )
@@ -73,7 +77,46 @@ def _evidence(answer) -> list:
             if item.content_type.startswith("image/")
             else ""
         )
+        # Prepared here: per file, the template's url tag and filters cost more.
+        item.download_url = reverse(
+            "assessments:evidence_download", kwargs={"public_id": item.public_id}
+        )
+        item.size_text = filesizeformat(item.size)
+        item.uploaded_text = date_format(
+            timezone.localtime(item.uploaded_at), "SHORT_DATETIME_FORMAT"
+        )
     return evidence
+
+
+THREAD_BORDER = {
+    "returned": "border-warning",
+    "accepted": "border-success",
+    "adjusted": "border-success",
+}
+
+
+def _thread(answer) -> list:
+    """The answer's events, each with the strings the thread shows prepared
+    once (the template's filters per event cost more than the query)."""
+    events = list(answer.events.select_related("actor"))
+    states = dict(AnswerState.choices)
+    for event in events:
+        event.border = THREAD_BORDER.get(event.kind, "border-secondary")
+        event.when = date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT")
+        actor = event.actor
+        if actor is None:
+            event.who = _("sistem")
+        else:
+            event.who = actor.get_full_name() or actor.username
+            if actor.position:
+                event.who += f" ({actor.position})"
+        before, after = event.state_before, event.state_after
+        event.states = (
+            (states.get(before, before) or "–", states.get(after, after) or "–")
+            if before or after
+            else None
+        )
+    return events
 
 
 def _forms(answer, initial, level_names, given) -> dict:
@@ -98,6 +141,8 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
     framework = answer.period.framework
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     level_names = _level_names(answer)
+    # Listed here and read again by the guideline panel: fetched once.
+    level_criteria = tags.level_criteria(answer.indicator_id)
     criteria = [
         {
             "level": c.level,
@@ -106,7 +151,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
             "proposed": c.level == answer.proposed_level,
             "validated": c.level == answer.validated_level,
         }
-        for c in answer.indicator.criteria.all()
+        for c in level_criteria
     ]
     reviewer = access.can_review(user, answer.period)
     item_mode = items.uses_items(framework) and not answer.indicator.is_external
@@ -119,12 +164,14 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         "indicator": answer.indicator,
         "period": answer.period,
         "criteria": criteria,
+        "level_criteria": level_criteria,
+        "level_names": level_names,
         "proposed_name": level_names.get(answer.proposed_level, ""),
         "validated_name": level_names.get(answer.validated_level, ""),
         "last_year": last_year,
         "evidence_files": _evidence(answer),
         "evidence_links": answer.evidence_links.filter(withdrawn_at__isnull=True),
-        "events": answer.events.select_related("actor"),
+        "events": _thread(answer),
         "is_reviewer": reviewer,
         "can_decide": reviewer
         and answer.state == AnswerState.SUBMITTED
