@@ -55,9 +55,7 @@ def copy_rows(model, fields: str, rows) -> int:
         for field in meta.concrete_fields
         if field not in named and not field.primary_key and not field.null and field.has_default()
     ]
-    tail = tuple(
-        field.get_db_prep_save(field.get_default(), connection) for field in defaulted
-    )
+    tail = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
     columns = ", ".join(field.column for field in named + defaulted)
     count = 0
     sql = f"COPY {meta.db_table} ({columns}) FROM STDIN"

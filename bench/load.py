@@ -82,9 +82,9 @@ def measure(window: int, users: int, seconds: float, workers: list[int]) -> dict
     samples = [s for s in RECORDER.samples if s.window == window]
     saves = [s.save_s for s in samples]
     everything = saves + [s.reload_s for s in samples]
-    errors = [
-        f"save {s.save_status}" for s in samples if s.save_status not in (302, 409)
-    ] + [f"reload {s.reload_status}" for s in samples if s.reload_status != 200]
+    errors = [f"save {s.save_status}" for s in samples if s.save_status not in (302, 409)] + [
+        f"reload {s.reload_status}" for s in samples if s.reload_status != 200
+    ]
     requests = len(everything)
     return {
         "users": users,

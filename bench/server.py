@@ -18,8 +18,8 @@ summary as its last line.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import re
 import signal
 import socket
