@@ -175,7 +175,7 @@ def officers_with_answers(count: int) -> list[tuple[str, str]]:
     return [(username, public_id) for _rank, username, public_id in rank[:count]]
 
 
-def load_test(server, args, log_dir: Path) -> dict:
+def load_test(server, celery, args, log_dir: Path) -> dict:
     """Runs bench/load.py (Locust) against the server: the target, then the
     ramp. The plan holds enough officers for the largest step."""
     plan = officers_with_answers(args.max_users)
@@ -187,6 +187,7 @@ def load_test(server, args, log_dir: Path) -> dict:
             str(REPO / "bench" / "load.py"),
             *("--host", server.base, "--plan", str(plan_file)),
             *("--gunicorn-pid", str(server.process.pid), "--users", str(args.users)),
+            *("--celery-pid", str(celery.process.pid)),
             *("--duration", str(args.duration), "--think", *map(str, args.think)),
             *("--ramp-duration", str(args.ramp_duration)),
             *("--ramp-budget", str(args.ramp_budget)),
@@ -320,7 +321,7 @@ def main() -> None:
     )
     celery = Worker(env, args.log_dir / "bench-celery.log")
     try:
-        results["load"] = load_test(server, args, args.log_dir)
+        results["load"] = load_test(server, celery, args, args.log_dir)
     finally:
         celery.stop()
         server.stop()
