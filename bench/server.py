@@ -59,10 +59,16 @@ class Gunicorn:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("ab")
+        # The workers' metrics files, under the run's directory that run.py removes.
+        env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(log.parent / "metrics")}
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "spbe_portal.wsgi:application",
+                # Production's settings (access log, metrics directory, timeouts);
+                # the options below override its worker count and class.
+                "--config",
+                str(REPO / "spbe_portal" / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
