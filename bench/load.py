@@ -168,6 +168,7 @@ def main() -> None:
                 "last_under_limit": under[-1] if under else None,
                 "crossed": over[0] if over else None,
                 "limit_ms": args.limit_ms,
+                "step_s": args.ramp_duration,
             }
         )
         + "\n"
