@@ -221,18 +221,42 @@ def peak_kb(pid: int) -> tuple[int, int]:
 
 
 def pdf_like(path: Path, megabytes: int) -> None:
-    """A valid-looking PDF of the given size, made of harmless content
-    (random bytes would sooner or later spell '/JS' and be refused)."""
+    """A valid one-page PDF of the given size whose content stream is made of
+    harmless drawing operators: the evidence checks read the object tree
+    (pypdf), so the objects, the stream length and the xref must be right."""
     line = b"0 0 0 RG 72 712 m 540 712 l S 1 0 0 1 0 -12 cm BT /F1 9 Tf (data dukung) Tj ET\n"
+    length = (megabytes * 1024 * 1024 // len(line)) * len(line)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        None,  # the content stream, written in blocks
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    offsets = []
     with path.open("wb") as handle:
         handle.write(b"%PDF-1.4\n")
-        remaining = megabytes * 1024 * 1024 - 16
-        block = line * (65536 // len(line))
-        while remaining > 0:
-            piece = block[:remaining]
-            handle.write(piece)
-            remaining -= len(piece)
-        handle.write(b"\n%%EOF\n")
+        for number, body in enumerate(objects, start=1):
+            offsets.append(handle.tell())
+            handle.write(b"%d 0 obj\n" % number)
+            if body is not None:
+                handle.write(body + b"\nendobj\n")
+                continue
+            handle.write(b"<< /Length %d >>\nstream\n" % length)
+            block, remaining = line * (65536 // len(line)), length
+            while remaining > 0:
+                piece = block[:remaining]
+                handle.write(piece)
+                remaining -= len(piece)
+            handle.write(b"\nendstream\nendobj\n")
+        xref = handle.tell()
+        handle.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+        handle.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+        handle.write(
+            b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, xref)
+        )
 
 
 def memory_test(env: dict[str, str], log: Path, megabytes: int) -> dict:
