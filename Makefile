@@ -93,7 +93,8 @@ format: setup
 
 # Benchmarks at national scale on the local PostgreSQL (a throwaway database
 # spbe_bench) and Redis; rewrites the results in docs/PERFORMANCE.md.
-# Not part of `make test`. BENCH_DURATION is the load test's length in seconds.
+# Not part of `make test`. BENCH_DURATION is the load test's length in seconds
+# (300 officers; then the ramp, half of it per step, for at most 4 × it).
 BENCH_DURATION ?= 60
 bench: export SECRET_KEY ?= benchmark-only-secret-key-not-for-production
 bench: messages services

@@ -2,7 +2,11 @@
 docs/PERFORMANCE.md (between the bench:results markers) with the machine
 they ran on.
 
-    python bench/run.py [--duration 60] [--users 100] [--instansi 650] [--no-write]
+    python bench/run.py [--duration 60] [--users 300] [--instansi 650] [--no-write]
+                        [--only load]
+
+`--only load` builds the dataset and runs the load test alone (target and
+ramp) and prints its rows without writing them.
 
 A dedicated database (spbe_bench) is created at the start and dropped at the
 end, as is Redis database 13 (flushed); nothing of the portal's own data is
@@ -155,10 +159,60 @@ def load_verdict(load: dict, nproc: int) -> str:
     )
 
 
+def load_step(step: dict) -> str:
+    return (
+        f"{step['users']} officers: save p95 {step['save_p95_ms']} ms, "
+        f"{step['throughput_rps']} req/s, server CPU {step['server_cpu_ms_per_request']} ms/req "
+        f"({step['server_cpu_share']:.0%} of the CPUs), {step['errors']} errors"
+    )
+
+
+def load_rows(server: dict, nproc: int) -> list[str]:
+    """The target row and the ramp's row of the load test."""
+    load, ramp = server["load"]["target"], server["load"]
+    gunicorn = f"gunicorn {server['workers']} {server['worker_class']} workers"
+    if server["worker_class"] == "gthread":
+        gunicorn += f" × {server['threads']} threads"
+    rows = [
+        f"| 4 | Load: {load['users']} officers saving for {load['duration_s']} s "
+        f"(think {load['think_s'][0]:g}–{load['think_s'][1]:g} s), {gunicorn}, Locust "
+        f"(FastHttpUser) on the same machine | 0 errors; save p95 ≤ 300 ms | "
+        f"{load['errors']} errors, {load['conflicts']} conflicts; {load['saves']} saves, "
+        f"{load['throughput_rps']} req/s ({load['saves_per_s']} saves/s); save p50 "
+        f"{load['save_p50_ms']} ms, p95 {load['save_p95_ms']} ms (all requests p95 "
+        f"{load['all_p95_ms']} ms); server CPU {load['server_cpu_ms_per_request']} ms/request "
+        f"(≈ {nproc * 1000 / max(load['server_cpu_ms_per_request'], 0.1):.0f} req/s on "
+        f"{nproc} idle CPUs), Celery {load['celery_cpu_ms_per_save']} ms/save, generator "
+        f"{load['generator_cpu_ms_per_request']} ms/request; "
+        f"load average {load['load_average_at_start']}→{load['load_average_at_end']} | "
+        f"{load_verdict(load, nproc)} |"
+    ]
+    steps = "; ".join(load_step(step) for step in ramp["ramp"]) or "no step run"
+    saturated = ramp["crossed"] or load["save_p95_ms"] > ramp["limit_ms"]
+    if load["save_p95_ms"] > ramp["limit_ms"]:
+        found = f"the target itself is over {ramp['limit_ms']:g} ms: no ramp run"
+    elif ramp["crossed"]:
+        last = ramp["last_under_limit"]
+        found = (
+            f"**saturation: p95 crossed {ramp['limit_ms']:g} ms at {ramp['crossed']['users']} "
+            f"officers** ({ramp['crossed']['throughput_rps']} req/s); last step under it: "
+            + (f"{last['users']} officers, {last['throughput_rps']} req/s" if last else "none")
+        )
+    else:
+        found = f"p95 stayed under {ramp['limit_ms']:g} ms up to the largest step run"
+    rows.append(
+        f"| 4 | Load ramp: officers added ×1.25 per step, each measured "
+        f"{ramp['step_s']:g} s, until save p95 > "
+        f"{ramp['limit_ms']:g} ms ({ramp['ramp_s']} s in all) | saturation point stated | "
+        f"{steps}. {found} | {'stated' if saturated else 'not reached'} |"
+    )
+    return rows
+
+
 def table(results: dict) -> str:
     m, data, snap = results["machine"], results["dataset"], results["inprocess"]["snapshots"]
     pages, jobs = results["inprocess"]["pages"], results["inprocess"]["jobs"]["jobs"]
-    load, memory = results["server"]["load"], results["server"]["memory"]
+    memory = results["server"]["memory"]
     rows = data["rows"]
     snap_target = SNAPSHOT_TARGET_S
     out = [
@@ -193,18 +247,7 @@ def table(results: dict) -> str:
             f"{page['cpu_median_ms']} + PostgreSQL {page['db_cpu_ms']}); {page['queries']} "
             f"queries | {page_verdict(page, cpu)} |"
         )
-    out.append(
-        f"| 4 | Load: {load['users']} officers saving for {load['duration_s']} s "
-        f"(think {load['think_s'][0]:g}–{load['think_s'][1]:g} s), gunicorn "
-        f"{results['server']['workers']} workers | 0 errors; save p95 ≤ 300 ms | "
-        f"{load['errors']} errors, {load['conflicts']} conflicts; {load['saves']} saves, "
-        f"{load['throughput_rps']} req/s ({load['saves_per_s']} saves/s); save p50 "
-        f"{load['save_p50_ms']} ms, p95 {load['save_p95_ms']} ms (all requests p95 "
-        f"{load['all_p95_ms']} ms); server CPU {load['server_cpu_ms_per_request']} ms/request "
-        f"(≈ {load['capacity_rps_estimate']:g} req/s on {m['nproc']} idle CPUs); load average "
-        f"{load['load_average_at_start']}→{load['load_average_at_end']} | "
-        f"{load_verdict(load, m['nproc'])} |"
-    )
+    out += load_rows(results["server"], m["nproc"])
     for job in jobs:
         limit = next(v for k, v in JOB_TARGETS_S.items() if job["job"].startswith(k))
         out.append(
@@ -239,12 +282,31 @@ def write_doc(text: str) -> None:
     DOC.write_text(doc)
 
 
+def server_args(args, var_dir: Path) -> list[str]:
+    """bench/server.py's arguments: the target, then a ramp sized so that the
+    whole of `make bench` stays within about ten minutes."""
+    ramp_budget = args.ramp_budget if args.ramp_budget is not None else 4 * args.duration
+    return [
+        *("--users", str(args.users), "--duration", str(args.duration)),
+        *("--ramp-duration", str(max(15.0, args.duration / 2))),
+        *("--ramp-budget", str(ramp_budget), "--log-dir", str(var_dir)),
+        *("--workers", str(args.workers), "--worker-class", args.worker_class),
+        *("--threads", str(args.threads)),
+        *(("--skip-memory",) if args.only == "load" else ()),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60, help="load test seconds")
-    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--ramp-budget", type=float, help="seconds (default 4 × duration)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=1, help="per gthread worker")
     parser.add_argument("--instansi", type=int, default=650)
     parser.add_argument("--requests", type=int, default=40, help="requests per page")
+    parser.add_argument("--only", choices=("load",), help="dataset and this benchmark alone")
     parser.add_argument("--no-write", action="store_true", help="leave docs/PERFORMANCE.md alone")
     args = parser.parse_args()
 
@@ -262,23 +324,21 @@ def main() -> None:
             check=True,
         )
         results["dataset"] = run_json("dataset.py", env, "--instansi", str(args.instansi))
-        results["inprocess"] = run_json("inprocess.py", env, "--requests", str(args.requests))
-        results["server"] = run_json(
-            "server.py",
-            env,
-            "--users",
-            str(args.users),
-            "--duration",
-            str(args.duration),
-            "--log-dir",
-            str(var_dir),
-        )
-        results["calculator"] = calculator(env)
+        if not args.only:
+            results["inprocess"] = run_json("inprocess.py", env, "--requests", str(args.requests))
+        results["server"] = run_json("server.py", env, *server_args(args, var_dir))
+        if not args.only:
+            results["calculator"] = calculator(env)
     finally:
         database_drop()
         redis_flush()
         shutil.rmtree(var_dir, ignore_errors=True)
     results["total_s"] = round(time.perf_counter() - started)
+    if args.only:
+        m = results["machine"]
+        print(f"{m['date']}, {m['nproc']} CPUs, load average {m['load_average_at_start']} at start")
+        print("\n".join(load_rows(results["server"], m["nproc"])))
+        return
     text = table(results)
     print(text)
     if not args.no_write:

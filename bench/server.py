@@ -1,11 +1,15 @@
 """Benchmarks against a real gunicorn on 127.0.0.1 with PostgreSQL and Redis:
-4. load: N simulated officers (100 by default), each with an answer of its
-   own, log in, then for `--duration` seconds save their answer and reload
-   the page (as the browser does after the redirect), with think time;
+4. load: simulated officers (300 by default), each with an answer of its own,
+   log in, then for `--duration` seconds save their answer and reload the
+   page (as the browser does after the redirect), with think time; then
+   more officers step by step until the save p95 crosses 300 ms (the
+   saturation point). The generator is Locust (bench/load.py);
 6. memory: one sync worker's peak RSS (VmHWM) before and after uploading a
    50 MB PDF as evidence.
 
-    python bench/server.py [--users 100] [--duration 60] [--think 1 3]
+    python bench/server.py [--users 300] [--duration 60] [--ramp-budget 300]
+                           [--worker-class sync] [--workers 4] [--threads 1]
+                           [--port 0] [--skip-memory]
 
 Traffic goes only to 127.0.0.1, bounded in count and time. Prints a JSON
 summary as its last line.
@@ -14,21 +18,19 @@ summary as its last line.
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
 import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from common import OPEN_YEAR, PASSWORD, PROVINCE, REPO, django_setup, emit, percentile
+from common import OPEN_YEAR, PASSWORD, PROVINCE, REPO, django_setup, emit
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -44,18 +46,37 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn started from here on a free loopback port; stopped by its pid."""
 
-    def __init__(self, *, workers: int, env: dict[str, str], log: Path):
-        self.port = free_port()
+    def __init__(
+        self,
+        *,
+        workers: int,
+        env: dict[str, str],
+        log: Path,
+        worker_class: str = "sync",
+        threads: int = 1,
+        port: int = 0,
+    ):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("ab")
+        # The workers' metrics files, under the run's directory that run.py removes.
+        env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(log.parent / "metrics")}
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "spbe_portal.wsgi:application",
+                # Production's settings (access log, metrics directory, timeouts);
+                # the options below override its worker count and class.
+                "--config",
+                str(REPO / "spbe_portal" / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(workers),
+                "--worker-class",
+                worker_class,
+                "--threads",
+                str(threads),
                 "--timeout",
                 "120",
                 "--graceful-timeout",
@@ -133,147 +154,60 @@ def login(base: str, username: str) -> requests.Session:
 
 
 def officers_with_answers(count: int) -> list[tuple[str, str]]:
-    """(username, answer public id): the Diskominfo officer of each of the
-    first `count` national instansi and the untouched draft it owns."""
+    """(username, answer public id) for `count` simulated officers, each with
+    an untouched draft of its own in the open year: first the officer of one
+    OPD in every national instansi, then of a second OPD in each, then a
+    second draft of the same officers (a second browser tab) and so on."""
     from assessments.models import Answer, AnswerState
 
     answers = (
         Answer.objects.filter(
             period__year=OPEN_YEAR,
             period__instansi__code__startswith="bench-",
-            indicator__code="1",
             state=AnswerState.DRAFT,
+            version=1,
         )
         .exclude(period__instansi__code=PROVINCE)
-        .select_related("opd")
-        .order_by("period__instansi__code")[:count]
+        .order_by("opd__instansi__code", "opd__code", "indicator__position")
+        .values_list("opd__instansi_id", "opd__code", "public_id")
     )
-    return [(f"{a.opd.instansi_id}.{a.opd.code}", str(a.public_id)) for a in answers]
+    rank, opds_in_instansi, answers_of_opd = [], {}, {}
+    for iid, code, public_id in answers:
+        nth_answer = answers_of_opd[(iid, code)] = answers_of_opd.get((iid, code), 0) + 1
+        if nth_answer == 1:
+            opds_in_instansi[iid] = opds_in_instansi.get(iid, 0) + 1
+        rank.append(((nth_answer, opds_in_instansi[iid]), f"{iid}.{code}", str(public_id)))
+    rank.sort(key=lambda row: row[0])  # stable: instansi order kept within a rank
+    return [(username, public_id) for _rank, username, public_id in rank[:count]]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of the given processes, from /proc/<pid>/stat."""
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def load_test(server, *, users: int, duration: float, think: tuple[float, float]) -> dict:
-    base = server.base
-    plan = officers_with_answers(users)
-    if len(plan) < users:
-        raise RuntimeError(f"only {len(plan)} officers with a free answer")
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        sessions = list(pool.map(lambda p: login(base, p[0]), plan))
-    login_seconds = time.perf_counter() - started
-
-    saves, reloads, errors, conflicts = [], [], [], []
-    lock = threading.Lock()
-    window = {}
-
-    def open_window() -> None:
-        window["cpu"] = cpu_seconds(server.worker_pids())
-        window["load"] = os.getloadavg()[0]
-        window["began"] = time.perf_counter()
-        window["stop_at"] = time.monotonic() + duration
-
-    # Everyone has saved once (workers warm, lazy imports done) before the
-    # measured window opens for all at the same moment.
-    barrier = threading.Barrier(users, action=open_window, timeout=600)
-
-    def save(session, url, index, n, version, token):
-        data = {
-            "level": str(1 + n % 5),
-            "explanation": f"FAKTA: dokumen uji {index}-{n}. ANALISIS: memenuhi kriteria.",
-            "version": version,
-            "csrfmiddlewaretoken": token,
-        }
-        t0 = time.perf_counter()
-        saved = session.post(
-            url, data=data, headers={"Referer": url}, allow_redirects=False, timeout=60
-        )
-        t1 = time.perf_counter()
-        page = session.get(url, timeout=60)  # the redirect the browser follows
-        t2 = time.perf_counter()
-        found_version, found_token = VERSION.search(page.text), CSRF.search(page.text)
-        return (
-            saved.status_code,
-            page.status_code,
-            t1 - t0,
-            t2 - t1,
-            found_version.group(1) if found_version else version,
-            found_token.group(1) if found_token else token,
-        )
-
-    def officer(index: int) -> None:
-        rng = random.Random(index)
-        session, (_user, public_id) = sessions[index], plan[index]
-        url = f"{base}/jawaban/{public_id}/"
-        page = session.get(url, timeout=60)
-        version, token = VERSION.search(page.text).group(1), CSRF.search(page.text).group(1)
-        *_statuses, version, token = save(session, url, index, 0, version, token)
-        barrier.wait()
-        # Spread the first saves over one think time, then think between saves.
-        pause, n = rng.uniform(0, think[1]), 0
-        while True:
-            # No sleeping past the window: its length is what throughput is
-            # divided by.
-            time.sleep(max(0.0, min(pause, window["stop_at"] - time.monotonic())))
-            pause = rng.uniform(*think)
-            if time.monotonic() >= window["stop_at"]:
-                return
-            n += 1
-            try:
-                saved, reloaded, t_save, t_reload, version, token = save(
-                    session, url, index, n, version, token
-                )
-            except requests.RequestException as exc:
-                with lock:
-                    errors.append(type(exc).__name__)
-                continue
-            with lock:
-                saves.append(t_save)
-                reloads.append(t_reload)
-                if saved == 409:
-                    conflicts.append(index)
-                elif saved != 302:
-                    errors.append(f"save {saved}")
-                if reloaded != 200:
-                    errors.append(f"reload {reloaded}")
-
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        list(pool.map(officer, range(users)))
-    elapsed = time.perf_counter() - window["began"]
-    # Server CPU per request is what the machine's other load cannot inflate
-    # much; it bounds the throughput of this hardware when nothing else runs.
-    cpu_per_request = (cpu_seconds(server.worker_pids()) - window["cpu"]) / max(
-        1, len(saves) + len(reloads)
+def load_test(server, celery, args, log_dir: Path) -> dict:
+    """Runs bench/load.py (Locust) against the server: the target, then the
+    ramp. The plan holds enough officers for the largest step."""
+    plan = officers_with_answers(args.max_users)
+    plan_file = log_dir / "bench-load-plan.json"
+    plan_file.write_text(json.dumps(plan))
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "load.py"),
+            *("--host", server.base, "--plan", str(plan_file)),
+            *("--gunicorn-pid", str(server.process.pid), "--users", str(args.users)),
+            *("--celery-pid", str(celery.process.pid)),
+            *("--duration", str(args.duration), "--think", *map(str, args.think)),
+            *("--ramp-duration", str(args.ramp_duration)),
+            *("--ramp-budget", str(args.ramp_budget)),
+        ],
+        cwd=REPO / "bench",
+        capture_output=True,
+        text=True,
     )
-    everything = saves + reloads
-    return {
-        "users": users,
-        "duration_s": round(elapsed, 1),
-        "think_s": list(think),
-        "login_s": round(login_seconds, 1),
-        "saves": len(saves),
-        "requests": len(everything),
-        "throughput_rps": round(len(everything) / elapsed, 1),
-        "saves_per_s": round(len(saves) / elapsed, 1),
-        "errors": len(errors),
-        "error_kinds": sorted(set(errors))[:10],
-        "conflicts": len(conflicts),
-        "save_p50_ms": round(percentile(saves, 0.50) * 1000, 1),
-        "save_p95_ms": round(percentile(saves, 0.95) * 1000, 1),
-        "save_max_ms": round(max(saves, default=0) * 1000, 1),
-        "all_p95_ms": round(percentile(everything, 0.95) * 1000, 1),
-        "server_cpu_ms_per_request": round(cpu_per_request * 1000, 1),
-        "capacity_rps_estimate": round((os.cpu_count() or 1) / max(cpu_per_request, 1e-6), 0),
-        "load_average_at_start": round(window["load"], 2),
-        "load_average_at_end": round(os.getloadavg()[0], 2),
-    }
+    sys.stderr.write(done.stderr[-3000:])
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/load.py failed ({done.returncode})")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["plan_size"] = len(plan)
+    return result
 
 
 def peak_kb(pid: int) -> tuple[int, int]:
@@ -287,18 +221,42 @@ def peak_kb(pid: int) -> tuple[int, int]:
 
 
 def pdf_like(path: Path, megabytes: int) -> None:
-    """A valid-looking PDF of the given size, made of harmless content
-    (random bytes would sooner or later spell '/JS' and be refused)."""
+    """A valid one-page PDF of the given size whose content stream is made of
+    harmless drawing operators: the evidence checks read the object tree
+    (pypdf), so the objects, the stream length and the xref must be right."""
     line = b"0 0 0 RG 72 712 m 540 712 l S 1 0 0 1 0 -12 cm BT /F1 9 Tf (data dukung) Tj ET\n"
+    length = (megabytes * 1024 * 1024 // len(line)) * len(line)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        None,  # the content stream, written in blocks
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    offsets = []
     with path.open("wb") as handle:
         handle.write(b"%PDF-1.4\n")
-        remaining = megabytes * 1024 * 1024 - 16
-        block = line * (65536 // len(line))
-        while remaining > 0:
-            piece = block[:remaining]
-            handle.write(piece)
-            remaining -= len(piece)
-        handle.write(b"\n%%EOF\n")
+        for number, body in enumerate(objects, start=1):
+            offsets.append(handle.tell())
+            handle.write(b"%d 0 obj\n" % number)
+            if body is not None:
+                handle.write(body + b"\nendobj\n")
+                continue
+            handle.write(b"<< /Length %d >>\nstream\n" % length)
+            block, remaining = line * (65536 // len(line)), length
+            while remaining > 0:
+                piece = block[:remaining]
+                handle.write(piece)
+                remaining -= len(piece)
+            handle.write(b"\nendstream\nendobj\n")
+        xref = handle.tell()
+        handle.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+        handle.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+        handle.write(
+            b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, xref)
+        )
 
 
 def memory_test(env: dict[str, str], log: Path, megabytes: int) -> dict:
@@ -365,27 +323,41 @@ def memory_test(env: dict[str, str], log: Path, megabytes: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0))
+    parser.add_argument("--ramp-duration", type=float, default=30, help="seconds per step")
+    parser.add_argument("--ramp-budget", type=float, default=300, help="seconds; 0: no ramp")
+    parser.add_argument("--max-users", type=int, default=3000, help="largest ramp step")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=1, help="per gthread worker")
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--upload-mb", type=int, default=50)
+    parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--log-dir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
     django_setup()
     env = dict(os.environ)
-    results = {"workers": args.workers}
+    results = {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads}
 
-    server = Gunicorn(workers=args.workers, env=env, log=args.log_dir / "bench-gunicorn.log")
+    server = Gunicorn(
+        workers=args.workers,
+        env=env,
+        log=args.log_dir / "bench-gunicorn.log",
+        worker_class=args.worker_class,
+        threads=args.threads,
+        port=args.port,
+    )
     celery = Worker(env, args.log_dir / "bench-celery.log")
     try:
-        results["load"] = load_test(
-            server, users=args.users, duration=args.duration, think=tuple(args.think)
-        )
+        results["load"] = load_test(server, celery, args, args.log_dir)
     finally:
         celery.stop()
         server.stop()
-    results["memory"] = memory_test(env, args.log_dir / "bench-gunicorn-memory.log", args.upload_mb)
+    if not args.skip_memory:
+        log = args.log_dir / "bench-gunicorn-memory.log"
+        results["memory"] = memory_test(env, log, args.upload_mb)
     emit(results)
 
 

@@ -111,10 +111,10 @@ def test_every_state_and_role(action, world, django_capture_on_commit_callbacks)
                 heard.clear()
                 before = _prepare_answer(world, state, action)
                 allowed = state in sources and role in roles
-                outcome = None
+                outcome = returned = None
                 with django_capture_on_commit_callbacks(execute=True):
                     try:
-                        lifecycle.apply(
+                        returned = lifecycle.apply(
                             action,
                             before,
                             user=world.people[role],
@@ -133,6 +133,12 @@ def test_every_state_and_role(action, world, django_capture_on_commit_callbacks)
                     assert heard == [(action, {after.pk})], case
                     for name, value in _values(action, world).items():
                         assert getattr(after, name) == value, (case, name)
+                    # apply returns the written row without reading it back:
+                    # it must be the stored row, field by field.
+                    for field in Answer._meta.concrete_fields:
+                        stored = getattr(after, field.attname)
+                        assert getattr(returned, field.attname) == stored, (case, field.name)
+                    assert returned.opd == after.opd, case
                 else:
                     assert isinstance(outcome, DomainError), case
                     assert (after.version, after.state) == (7, state), case
