@@ -25,6 +25,17 @@ class ExternalSource(models.TextChoices):
     IKASANDI = "IKASANDI", _("IKASANDI (BSSN)")
 
 
+# FrameworkVersion pk -> ((pk, revision), the spec's domain, aspect,
+# indicator and band tuples); see FrameworkVersion.to_spec.
+_SPEC_PARTS: dict[int, tuple[tuple[int, int], tuple]] = {}
+
+
+def forget_cached_spec(framework_id: int) -> None:
+    """After an edit of a version's rows: this process may still hold an
+    instance read before it, with the revision its cached rows carry."""
+    _SPEC_PARTS.pop(framework_id, None)
+
+
 class FrameworkVersionQuerySet(models.QuerySet):
     def with_structure(self):
         return self.prefetch_related("domains", "aspects", "indicators", "bands", "level_names")
@@ -46,6 +57,11 @@ class FrameworkVersion(models.Model):
     # weights, checked on load), so their years are compared directly.
     comparable_with = models.SlugField(_("sebanding dengan"), max_length=40, blank=True)
     source_sha256 = models.CharField(_("sidik berkas sumber"), max_length=64)
+    # Raised (indicators/signals.py) whenever a domain, aspect, indicator or
+    # band of this version is saved or deleted, the admin's edits included:
+    # the key of to_spec()'s per-process cache. The source file's hash is
+    # not enough, since the admin changes weights without changing it.
+    revision = models.PositiveIntegerField(_("revisi"), default=0, editable=False)
     loaded_at = models.DateTimeField(_("dimuat pada"), auto_now=True)
 
     objects = FrameworkVersionQuerySet.as_manager()
@@ -88,38 +104,68 @@ class FrameworkVersion(models.Model):
                 return True
         return False
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back a revision read earlier: a stale instance saved
+            # after an edit of its domains would take the counter back to a
+            # value whose cached spec no longer matches the rows.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
+        super().save(*args, **kwargs)
+
     def to_spec(self) -> scoring.FrameworkSpec:
-        """The pure structure the scoring engine works on (4 queries). Plain
-        rows, not model instances: the indicators' long texts (question,
-        guideline) are not needed here, and building 47 indicators and
-        their aspects took most of the time of every dashboard request."""
+        """The pure structure the scoring engine works on. Its rows (4
+        queries) are cached per process under this version's revision, which
+        every change of them raises: a request that already has the version
+        reads them without a query."""
+        key = (self.pk, self.revision)
+        parts = _SPEC_PARTS.get(self.pk)
+        if parts is None or parts[0] != key:
+            parts = (key, self._spec_rows())
+            # One entry per version: an older revision is never read again.
+            _SPEC_PARTS[self.pk] = parts
+        domains, aspects, indicators, bands = parts[1]
         return scoring.FrameworkSpec(
             code=self.code,
             level_min=self.level_min,
             level_max=self.level_max,
-            domains=tuple(
+            domains=domains,
+            aspects=aspects,
+            indicators=indicators,
+            bands=bands,
+            value_min=self.value_min,
+        )
+
+    def _spec_rows(self) -> tuple[tuple, tuple, tuple, tuple]:
+        """Plain rows, not model instances: the indicators' long texts
+        (question, guideline) are not needed here, and building 47 indicators
+        and their aspects took most of the time of every dashboard request."""
+        return (
+            tuple(
                 scoring.DomainSpec(code=code, weight=weight)
                 for code, weight in self.domains.values_list("code", "weight")
             ),
-            aspects=tuple(
+            tuple(
                 scoring.AspectSpec(code=code, weight=weight, domain=domain)
                 for code, weight, domain in self.aspects.values_list(
                     "code", "weight", "domain__code"
                 )
             ),
-            indicators=tuple(
+            tuple(
                 scoring.IndicatorSpec(code=code, weight=weight, aspect=aspect)
                 for code, weight, aspect in self.indicators.values_list(
                     "code", "weight", "aspect__code"
                 )
             ),
-            bands=tuple(
+            tuple(
                 scoring.Band(lower=lower, label=label, inclusive=inclusive)
                 for lower, label, inclusive in self.bands.values_list(
                     "lower_bound", "label", "lower_inclusive"
                 )
             ),
-            value_min=self.value_min,
         )
 
 
