@@ -2,6 +2,8 @@
 (optional) domains, aspects, indicators, level criteria, level names and
 predicate bands. Nothing here knows how many of each there are."""
 
+from dataclasses import replace
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,15 +27,16 @@ class ExternalSource(models.TextChoices):
     IKASANDI = "IKASANDI", _("IKASANDI (BSSN)")
 
 
-# FrameworkVersion pk -> ((pk, revision), the spec's domain, aspect,
-# indicator and band tuples); see FrameworkVersion.to_spec.
-_SPEC_PARTS: dict[int, tuple[tuple[int, int], tuple]] = {}
+# (FrameworkVersion pk, what) -> (revision, rows): what to_spec() and
+# outline() read, kept per process while the version's revision stays.
+_PER_REVISION: dict[tuple[int, str], tuple[int, object]] = {}
 
 
 def forget_cached_spec(framework_id: int) -> None:
     """After an edit of a version's rows: this process may still hold an
     instance read before it, with the revision its cached rows carry."""
-    _SPEC_PARTS.pop(framework_id, None)
+    for key in [key for key in _PER_REVISION if key[0] == framework_id]:
+        _PER_REVISION.pop(key, None)
 
 
 class FrameworkVersionQuerySet(models.QuerySet):
@@ -117,55 +120,78 @@ class FrameworkVersion(models.Model):
         super().save(*args, **kwargs)
 
     def to_spec(self) -> scoring.FrameworkSpec:
-        """The pure structure the scoring engine works on. Its rows (4
-        queries) are cached per process under this version's revision, which
-        every change of them raises: a request that already has the version
-        reads them without a query."""
-        key = (self.pk, self.revision)
-        parts = _SPEC_PARTS.get(self.pk)
-        if parts is None or parts[0] != key:
-            parts = (key, self._spec_rows())
+        """The pure structure the scoring engine works on, built (4 queries)
+        once per process and revision of this version, which every change of
+        its rows raises: a request that already has the version gets it
+        without a query, and the spec's own caches (the engine's plan, the
+        weights as fractions) are kept with it. Immutable, so shared."""
+        spec = self._per_revision("spec", self._read_spec)
+        own = (self.code, self.level_min, self.level_max, self.value_min)
+        if (spec.code, spec.level_min, spec.level_max, spec.value_min) != own:
+            # The version's own fields (the revision does not count them)
+            # were changed since the spec was built: keep its rows only.
+            spec = replace(
+                spec,
+                code=self.code,
+                level_min=self.level_min,
+                level_max=self.level_max,
+                value_min=self.value_min,
+            )
+            _PER_REVISION[self.pk, "spec"] = (self.revision, spec)
+        return spec
+
+    def outline(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """(code, name) of the domains and of the aspects, in order: all a
+        dashboard shows of them. Cached like to_spec()."""
+
+        def rows():
+            return (
+                tuple(self.domains.values_list("code", "name")),
+                tuple(self.aspects.values_list("code", "name")),
+            )
+
+        return self._per_revision("outline", rows)
+
+    def _per_revision(self, what: str, read):
+        """read()'s rows, read once per process and revision of this version."""
+        key = (self.pk, what)
+        entry = _PER_REVISION.get(key)
+        if entry is None or entry[0] != self.revision:
             # One entry per version: an older revision is never read again.
-            _SPEC_PARTS[self.pk] = parts
-        domains, aspects, indicators, bands = parts[1]
+            entry = _PER_REVISION[key] = (self.revision, read())
+        return entry[1]
+
+    def _read_spec(self) -> scoring.FrameworkSpec:
+        """Plain rows, not model instances: the indicators' long texts
+        (question, guideline) are not needed here, and building 47 indicators
+        and their aspects took most of the time of every dashboard request."""
         return scoring.FrameworkSpec(
             code=self.code,
             level_min=self.level_min,
             level_max=self.level_max,
-            domains=domains,
-            aspects=aspects,
-            indicators=indicators,
-            bands=bands,
-            value_min=self.value_min,
-        )
-
-    def _spec_rows(self) -> tuple[tuple, tuple, tuple, tuple]:
-        """Plain rows, not model instances: the indicators' long texts
-        (question, guideline) are not needed here, and building 47 indicators
-        and their aspects took most of the time of every dashboard request."""
-        return (
-            tuple(
+            domains=tuple(
                 scoring.DomainSpec(code=code, weight=weight)
                 for code, weight in self.domains.values_list("code", "weight")
             ),
-            tuple(
+            aspects=tuple(
                 scoring.AspectSpec(code=code, weight=weight, domain=domain)
                 for code, weight, domain in self.aspects.values_list(
                     "code", "weight", "domain__code"
                 )
             ),
-            tuple(
+            indicators=tuple(
                 scoring.IndicatorSpec(code=code, weight=weight, aspect=aspect)
                 for code, weight, aspect in self.indicators.values_list(
                     "code", "weight", "aspect__code"
                 )
             ),
-            tuple(
+            bands=tuple(
                 scoring.Band(lower=lower, label=label, inclusive=inclusive)
                 for lower, label, inclusive in self.bands.values_list(
                     "lower_bound", "label", "lower_inclusive"
                 )
             ),
+            value_min=self.value_min,
         )
 
 

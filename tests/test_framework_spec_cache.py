@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from indicators import models as indicator_models
-from indicators.models import Aspect, FrameworkVersion, Indicator, PredicateBand
+from indicators.models import Aspect, Domain, FrameworkVersion, Indicator, PredicateBand
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_an_admin_weight_edit_is_in_the_next_spec(client, spbe2020):
     read_before = FrameworkVersion.objects.get(pk=spbe2020.pk)
     before = read_before.to_spec()
     # What another process holds: the rows cached under the old revision.
-    elsewhere = indicator_models._SPEC_PARTS[spbe2020.pk]
+    elsewhere = indicator_models._PER_REVISION[spbe2020.pk, "spec"]
     aspect = Aspect.objects.filter(framework=spbe2020).first()
     assert aspect.weight != Decimal("12.75")
 
@@ -49,7 +49,7 @@ def test_an_admin_weight_edit_is_in_the_next_spec(client, spbe2020):
     assert aspect_weights(read_before.to_spec())[aspect.code] == Decimal("12.75")
     # In another process, whose cache still holds the old rows, the next
     # request reads the new revision with its period and so the new rows.
-    indicator_models._SPEC_PARTS[spbe2020.pk] = elsewhere
+    indicator_models._PER_REVISION[spbe2020.pk, "spec"] = elsewhere
     assert aspect_weights(read_before.to_spec()) == aspect_weights(before)
     assert aspect_weights(after.to_spec())[aspect.code] == Decimal("12.75")
 
@@ -69,9 +69,8 @@ def test_every_row_of_the_spec_raises_the_revision(spbe2020, change):
         Indicator.objects.filter(framework=spbe2020).last().delete()
     assert FrameworkVersion.objects.get(pk=spbe2020.pk).revision > revision
     framework = FrameworkVersion.objects.get(pk=spbe2020.pk)
-    spec = framework.to_spec()
-    # _spec_rows() always reads the database.
-    assert (spec.domains, spec.aspects, spec.indicators, spec.bands) == framework._spec_rows()
+    # _read_spec() always reads the database.
+    assert framework.to_spec() == framework._read_spec()
 
 
 def test_saving_a_version_read_before_an_edit_keeps_the_raised_revision(spbe2020):
@@ -84,3 +83,25 @@ def test_saving_a_version_read_before_an_edit_keeps_the_raised_revision(spbe2020
     stored = FrameworkVersion.objects.get(pk=spbe2020.pk)
     assert stored.name == "SPBE 2020 (diubah)"
     assert stored.revision == stale.revision + 1
+
+
+def test_the_outline_follows_a_renamed_domain(spbe2020, django_assert_num_queries):
+    domains, aspects = FrameworkVersion.objects.get(pk=spbe2020.pk).outline()
+    with django_assert_num_queries(0):
+        assert spbe2020.outline() == (domains, aspects)
+    domain = Domain.objects.get(framework=spbe2020, code=domains[0][0])
+    domain.name = "Kebijakan Internal SPBE (nama baru)"
+    domain.save()
+    renamed, _aspects = FrameworkVersion.objects.get(pk=spbe2020.pk).outline()
+    assert renamed[0] == (domain.code, "Kebijakan Internal SPBE (nama baru)")
+    assert renamed[1:] == domains[1:]
+
+
+def test_a_changed_top_level_of_the_version_is_in_the_next_spec(spbe2020):
+    assert FrameworkVersion.objects.get(pk=spbe2020.pk).to_spec().level_max == 5
+    edited = FrameworkVersion.objects.get(pk=spbe2020.pk)
+    edited.level_max = 6
+    edited.save()
+    spec = FrameworkVersion.objects.get(pk=spbe2020.pk).to_spec()
+    assert spec.level_max == 6
+    assert spec == edited._read_spec()

@@ -217,8 +217,9 @@ def dashboard(request, instansi: str, year: int):
     main = cards[basis]
     spec = framework.to_spec()
     # Codes and names are all the page shows of them: no model instances.
-    domains = [Named(*row) for row in framework.domains.values_list("code", "name")]
-    aspects = [Named(*row) for row in framework.aspects.values_list("code", "name")]
+    domain_names, aspect_names = framework.outline()
+    domains = [Named(*row) for row in domain_names]
+    aspects = [Named(*row) for row in aspect_names]
 
     main_values = main.snapshot if main.snapshot and main.snapshot.complete else None
     domain_rows = score_rows(domains, main_values.domains if main_values else {})
