@@ -40,6 +40,7 @@ from reports.figures import (
 from reports.models import Basis, IndexSnapshot
 from reports.snapshots import BASES, current_digests
 from reports.tasks import snapshot_enqueue_now
+from reports.templatetags.report_numbers import angka, poin
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +232,7 @@ def dashboard(request, instansi: str, year: int):
 
     index_label = timeline.instrument_label(framework)
     comparison = _comparison(domains, cards, index_label)
-    trend = _trend(periods, snapshots)
+    trend = _trend(periods, snapshots, period)
     mixed = timeline.mixes_instruments(p.framework for p in periods)
     opd_rows = _opd_rows(standings, spec, basis)
 
@@ -251,7 +252,6 @@ def dashboard(request, instansi: str, year: int):
         "reports/dashboard.html",
         {
             "period": period,
-            "periods": periods,
             "basis": basis,
             "bases": [(b, Basis(b).label) for b in BASES],
             "cards": [cards[b] for b in BASES],
@@ -367,10 +367,15 @@ def _comparison(domains, cards, index_label) -> list[dict]:
         {"label": f"{d.code} {d.name}", "values": [value(cards[b], d.code) for b in BASES]}
         for d in domains
     ]
+    for row in rows:
+        row["shown"] = [angka(v) for v in row["values"]]
     return rows
 
 
-def _trend(periods, snapshots) -> list[dict]:
+def _trend(periods, snapshots, period) -> list[dict]:
+    """One row per period, with what the template writes ready: its
+    dashboard's link (the period picker reuses it) and the values formatted
+    once here rather than by a filter per cell."""
     rows = []
     for p in periods:
         values = []
@@ -380,9 +385,15 @@ def _trend(periods, snapshots) -> list[dict]:
         rows.append(
             {
                 "period": p,
+                "current": p.pk == period.pk,
+                "url": reverse(
+                    "reports:dashboard",
+                    kwargs={"instansi": period.instansi.code, "year": p.year},
+                ),
                 "framework": p.framework,
                 "instrument": timeline.instrument_label(p.framework),
                 "values": values,
+                "shown": [angka(v) for v in values],
             }
         )
     return rows
@@ -413,17 +424,23 @@ def _opd_rows(standings, spec, basis) -> dict[str, list[dict]]:
                 "validated_pct": round(100 * fig.validated / fig.assigned) if fig.assigned else 0,
             }
         )
-    ranking = [
-        {
-            "opd": opds[fig.opd_id],
-            "assigned": fig.assigned,
-            "average": scoring.rounded(fig.weighted_average),
-            "points": scoring.rounded(fig.points, scoring.POINTS_PLACES),
-            "open_points": scoring.rounded(fig.open_points, scoring.POINTS_PLACES),
-            "missing": fig.missing,
-        }
-        for fig in ranked_by_open_points(figures, {k: o.short_name for k, o in opds.items()})
-    ]
+    ranking = []
+    for fig in ranked_by_open_points(figures, {k: o.short_name for k, o in opds.items()}):
+        open_points = scoring.rounded(fig.open_points, scoring.POINTS_PLACES)
+        ranking.append(
+            {
+                "opd": opds[fig.opd_id],
+                "assigned": fig.assigned,
+                "open_points": open_points,
+                # Formatted here once, not by a filter per cell.
+                "shown": (
+                    angka(scoring.rounded(fig.weighted_average)),
+                    poin(scoring.rounded(fig.points, scoring.POINTS_PLACES)),
+                    poin(open_points),
+                ),
+                "missing": ", ".join(fig.missing) or "—",
+            }
+        )
     return {"progress": progress, "ranking": ranking}
 
 
