@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -71,6 +72,26 @@ def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
     if not can_read_results(user, period.instansi_id):
         raise PermissionDenied
     return period
+
+
+def readable_periods_or_404(
+    user, instansi: str, year: int
+) -> tuple[EvaluationPeriod, list[EvaluationPeriod]]:
+    """readable_period_or_404's period, with every period of its instansi
+    the user may list, by year, in one query: visible_periods filters by
+    instansi, so whoever sees one period of an instansi sees them all."""
+    periods = list(
+        without_drafts(user, visible_periods(user))
+        .filter(instansi__code=instansi)
+        .select_related("instansi", "framework")
+        .order_by("year")
+    )
+    period = next((p for p in periods if p.year == year), None)
+    if period is None:
+        raise Http404
+    if not can_read_results(user, period.instansi_id):
+        raise PermissionDenied
+    return period, periods
 
 
 class Named(NamedTuple):
@@ -202,12 +223,8 @@ def results_home(request):
 @login_required
 @require_GET
 def dashboard(request, instansi: str, year: int):
-    period = readable_period_or_404(request.user, instansi, year)
+    period, periods = readable_periods_or_404(request.user, instansi, year)
     framework = period.framework
-    same_instansi = EvaluationPeriod.objects.filter(instansi_id=period.instansi_id)
-    periods = list(
-        without_drafts(request.user, same_instansi).select_related("framework").order_by("year")
-    )
     snapshots = {
         (s.period_id, s.basis): s
         for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
