@@ -2,6 +2,8 @@
 (optional) domains, aspects, indicators, level criteria, level names and
 predicate bands. Nothing here knows how many of each there are."""
 
+from dataclasses import replace
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,18 @@ class ExternalSource(models.TextChoices):
     IKASANDI = "IKASANDI", _("IKASANDI (BSSN)")
 
 
+# (FrameworkVersion pk, what) -> (revision, rows): what to_spec() and
+# outline() read, kept per process while the version's revision stays.
+_PER_REVISION: dict[tuple[int, str], tuple[int, object]] = {}
+
+
+def forget_cached_spec(framework_id: int) -> None:
+    """After an edit of a version's rows: this process may still hold an
+    instance read before it, with the revision its cached rows carry."""
+    for key in [key for key in _PER_REVISION if key[0] == framework_id]:
+        _PER_REVISION.pop(key, None)
+
+
 class FrameworkVersionQuerySet(models.QuerySet):
     def with_structure(self):
         return self.prefetch_related("domains", "aspects", "indicators", "bands", "level_names")
@@ -46,6 +60,11 @@ class FrameworkVersion(models.Model):
     # weights, checked on load), so their years are compared directly.
     comparable_with = models.SlugField(_("sebanding dengan"), max_length=40, blank=True)
     source_sha256 = models.CharField(_("sidik berkas sumber"), max_length=64)
+    # Raised (indicators/signals.py) whenever a domain, aspect, indicator or
+    # band of this version is saved or deleted, the admin's edits included:
+    # the key of to_spec()'s per-process cache. The source file's hash is
+    # not enough, since the admin changes weights without changing it.
+    revision = models.PositiveIntegerField(_("revisi"), default=0, editable=False)
     loaded_at = models.DateTimeField(_("dimuat pada"), auto_now=True)
 
     objects = FrameworkVersionQuerySet.as_manager()
@@ -88,11 +107,64 @@ class FrameworkVersion(models.Model):
                 return True
         return False
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back a revision read earlier: a stale instance saved
+            # after an edit of its domains would take the counter back to a
+            # value whose cached spec no longer matches the rows.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
+        super().save(*args, **kwargs)
+
     def to_spec(self) -> scoring.FrameworkSpec:
-        """The pure structure the scoring engine works on (4 queries). Plain
-        rows, not model instances: the indicators' long texts (question,
-        guideline) are not needed here, and building 47 indicators and
-        their aspects took most of the time of every dashboard request."""
+        """The pure structure the scoring engine works on, built (4 queries)
+        once per process and revision of this version, which every change of
+        its rows raises: a request that already has the version gets it
+        without a query, and the spec's own caches (the engine's plan, the
+        weights as fractions) are kept with it. Immutable, so shared."""
+        spec = self._per_revision("spec", self._read_spec)
+        own = (self.code, self.level_min, self.level_max, self.value_min)
+        if (spec.code, spec.level_min, spec.level_max, spec.value_min) != own:
+            # The version's own fields (the revision does not count them)
+            # were changed since the spec was built: keep its rows only.
+            spec = replace(
+                spec,
+                code=self.code,
+                level_min=self.level_min,
+                level_max=self.level_max,
+                value_min=self.value_min,
+            )
+            _PER_REVISION[self.pk, "spec"] = (self.revision, spec)
+        return spec
+
+    def outline(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """(code, name) of the domains and of the aspects, in order: all a
+        dashboard shows of them. Cached like to_spec()."""
+
+        def rows():
+            return (
+                tuple(self.domains.values_list("code", "name")),
+                tuple(self.aspects.values_list("code", "name")),
+            )
+
+        return self._per_revision("outline", rows)
+
+    def _per_revision(self, what: str, read):
+        """read()'s rows, read once per process and revision of this version."""
+        key = (self.pk, what)
+        entry = _PER_REVISION.get(key)
+        if entry is None or entry[0] != self.revision:
+            # One entry per version: an older revision is never read again.
+            entry = _PER_REVISION[key] = (self.revision, read())
+        return entry[1]
+
+    def _read_spec(self) -> scoring.FrameworkSpec:
+        """Plain rows, not model instances: the indicators' long texts
+        (question, guideline) are not needed here, and building 47 indicators
+        and their aspects took most of the time of every dashboard request."""
         return scoring.FrameworkSpec(
             code=self.code,
             level_min=self.level_min,

@@ -113,6 +113,12 @@ class FrameworkSpec:
         return tuple(i.code for i in self.indicators)
 
     @cached_property
+    def indicator_weights(self) -> dict[str, Fraction]:
+        """Each indicator's weight as a Fraction, built once per spec (a
+        dashboard's provisional index asks for them about twenty times)."""
+        return {i.code: Fraction(i.weight) for i in self.indicators}
+
+    @cached_property
     def _plan(self) -> _Plan:
         # Computed once per spec (cached_property writes the instance's
         # __dict__ directly, which a frozen dataclass allows).
@@ -418,7 +424,7 @@ def contribution(
     framework are ignored). The contributions of a partition of all the
     framework's indicators add up to the index and, with the open points,
     to the maximum level."""
-    weights = {i.code: Fraction(i.weight) for i in spec.indicators}
+    weights = spec.indicator_weights
     indicators, missing = [], []
     weight = points = open_ = Fraction(0)
     for code in codes:
@@ -472,7 +478,7 @@ def provisional(spec: FrameworkSpec, levels: Mapping[str, object]) -> Provisiona
         for d in spec.domains
     }
     whole = contribution(spec, levels, spec.indicator_codes)
-    total_weight = sum((Fraction(i.weight) for i in spec.indicators), Fraction(0))
+    total_weight = sum(spec.indicator_weights.values(), Fraction(0))
     return Provisional(
         index=whole.weighted_average,
         aspects={code: average(codes) for code, codes in in_aspect.items()},

@@ -116,8 +116,12 @@ def standing_levels(standings: Iterable[IndicatorStanding]) -> dict[str, dict[st
 
 def period_standings(period_id: int) -> dict[str, IndicatorStanding]:
     """{indicator code: standing} in two queries."""
-    answers = Answer.objects.filter(period_id=period_id).values_list(
-        "indicator__code", "opd_id", "state", *(LEVEL_FIELD[b] for b in BASES)
+    answers = (
+        Answer.objects.filter(period_id=period_id)
+        # The model's order within one period, without the join to the
+        # period and its instansi that ordering by "period" costs.
+        .order_by("indicator__position")
+        .values_list("indicator__code", "opd_id", "state", *(LEVEL_FIELD[b] for b in BASES))
     )
     standings = {
         code: IndicatorStanding(

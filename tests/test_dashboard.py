@@ -353,3 +353,24 @@ def test_reading_the_dashboard_queues_nothing_and_a_lifecycle_change_queues_once
         periods.final_levels_set(period=kaltim2024.period, user=None, levels={"1": 5, "2": 5})
     assert queued == [(kaltim2024.period.pk,)]
     cache.delete(tasks.schedule_key(kaltim2024.period.pk))
+
+
+def test_the_framework_is_read_once_per_process_and_revision(client, kaltim2024, leader, spbe2020):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    compute_all(kaltim2024.period)
+    login(client, leader)
+    client.get(url())
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url()).status_code == 200
+    framework_rows = re.compile(
+        r'FROM "indicators_(domain|aspect|predicateband)"|"indicators_indicator"\."weight"'
+    )
+    assert not [q["sql"] for q in warm.captured_queries if framework_rows.search(q["sql"])]
+
+    # A domain renamed (as the admin saves it) is named on the next request.
+    domain = spbe2020.domains.order_by("position").first()
+    domain.name = "Tata Kelola Baru"
+    domain.save()
+    assert f"{domain.code} Tata Kelola Baru" in client.get(url()).content.decode()

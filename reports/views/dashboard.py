@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ from reports.figures import (
 from reports.models import Basis, IndexSnapshot
 from reports.snapshots import BASES, current_digests
 from reports.tasks import snapshot_enqueue_now
+from reports.templatetags.report_numbers import angka, poin
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,26 @@ def readable_period_or_404(user, instansi: str, year: int) -> EvaluationPeriod:
     if not can_read_results(user, period.instansi_id):
         raise PermissionDenied
     return period
+
+
+def readable_periods_or_404(
+    user, instansi: str, year: int
+) -> tuple[EvaluationPeriod, list[EvaluationPeriod]]:
+    """readable_period_or_404's period, with every period of its instansi
+    the user may list, by year, in one query: visible_periods filters by
+    instansi, so whoever sees one period of an instansi sees them all."""
+    periods = list(
+        without_drafts(user, visible_periods(user))
+        .filter(instansi__code=instansi)
+        .select_related("instansi", "framework")
+        .order_by("year")
+    )
+    period = next((p for p in periods if p.year == year), None)
+    if period is None:
+        raise Http404
+    if not can_read_results(user, period.instansi_id):
+        raise PermissionDenied
+    return period, periods
 
 
 class Named(NamedTuple):
@@ -201,12 +223,8 @@ def results_home(request):
 @login_required
 @require_GET
 def dashboard(request, instansi: str, year: int):
-    period = readable_period_or_404(request.user, instansi, year)
+    period, periods = readable_periods_or_404(request.user, instansi, year)
     framework = period.framework
-    same_instansi = EvaluationPeriod.objects.filter(instansi_id=period.instansi_id)
-    periods = list(
-        without_drafts(request.user, same_instansi).select_related("framework").order_by("year")
-    )
     snapshots = {
         (s.period_id, s.basis): s
         for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
@@ -217,8 +235,9 @@ def dashboard(request, instansi: str, year: int):
     main = cards[basis]
     spec = framework.to_spec()
     # Codes and names are all the page shows of them: no model instances.
-    domains = [Named(*row) for row in framework.domains.values_list("code", "name")]
-    aspects = [Named(*row) for row in framework.aspects.values_list("code", "name")]
+    domain_names, aspect_names = framework.outline()
+    domains = [Named(*row) for row in domain_names]
+    aspects = [Named(*row) for row in aspect_names]
 
     main_values = main.snapshot if main.snapshot and main.snapshot.complete else None
     domain_rows = score_rows(domains, main_values.domains if main_values else {})
@@ -230,7 +249,7 @@ def dashboard(request, instansi: str, year: int):
 
     index_label = timeline.instrument_label(framework)
     comparison = _comparison(domains, cards, index_label)
-    trend = _trend(periods, snapshots)
+    trend = _trend(periods, snapshots, period)
     mixed = timeline.mixes_instruments(p.framework for p in periods)
     opd_rows = _opd_rows(standings, spec, basis)
 
@@ -250,7 +269,6 @@ def dashboard(request, instansi: str, year: int):
         "reports/dashboard.html",
         {
             "period": period,
-            "periods": periods,
             "basis": basis,
             "bases": [(b, Basis(b).label) for b in BASES],
             "cards": [cards[b] for b in BASES],
@@ -366,10 +384,15 @@ def _comparison(domains, cards, index_label) -> list[dict]:
         {"label": f"{d.code} {d.name}", "values": [value(cards[b], d.code) for b in BASES]}
         for d in domains
     ]
+    for row in rows:
+        row["shown"] = [angka(v) for v in row["values"]]
     return rows
 
 
-def _trend(periods, snapshots) -> list[dict]:
+def _trend(periods, snapshots, period) -> list[dict]:
+    """One row per period, with what the template writes ready: its
+    dashboard's link (the period picker reuses it) and the values formatted
+    once here rather than by a filter per cell."""
     rows = []
     for p in periods:
         values = []
@@ -379,9 +402,15 @@ def _trend(periods, snapshots) -> list[dict]:
         rows.append(
             {
                 "period": p,
+                "current": p.pk == period.pk,
+                "url": reverse(
+                    "reports:dashboard",
+                    kwargs={"instansi": period.instansi.code, "year": p.year},
+                ),
                 "framework": p.framework,
                 "instrument": timeline.instrument_label(p.framework),
                 "values": values,
+                "shown": [angka(v) for v in values],
             }
         )
     return rows
@@ -412,17 +441,23 @@ def _opd_rows(standings, spec, basis) -> dict[str, list[dict]]:
                 "validated_pct": round(100 * fig.validated / fig.assigned) if fig.assigned else 0,
             }
         )
-    ranking = [
-        {
-            "opd": opds[fig.opd_id],
-            "assigned": fig.assigned,
-            "average": scoring.rounded(fig.weighted_average),
-            "points": scoring.rounded(fig.points, scoring.POINTS_PLACES),
-            "open_points": scoring.rounded(fig.open_points, scoring.POINTS_PLACES),
-            "missing": fig.missing,
-        }
-        for fig in ranked_by_open_points(figures, {k: o.short_name for k, o in opds.items()})
-    ]
+    ranking = []
+    for fig in ranked_by_open_points(figures, {k: o.short_name for k, o in opds.items()}):
+        open_points = scoring.rounded(fig.open_points, scoring.POINTS_PLACES)
+        ranking.append(
+            {
+                "opd": opds[fig.opd_id],
+                "assigned": fig.assigned,
+                "open_points": open_points,
+                # Formatted here once, not by a filter per cell.
+                "shown": (
+                    angka(scoring.rounded(fig.weighted_average)),
+                    poin(scoring.rounded(fig.points, scoring.POINTS_PLACES)),
+                    poin(open_points),
+                ),
+                "missing": ", ".join(fig.missing) or "—",
+            }
+        )
     return {"progress": progress, "ranking": ranking}
 
 
