@@ -77,6 +77,18 @@ class FrameworkVersion(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back a revision read earlier: a stale instance saved
+            # after an edit of its domains would take the counter back to a
+            # value whose cached spec no longer matches the rows.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def has_domains(self) -> bool:
         return self.domains.exists()
@@ -106,18 +118,6 @@ class FrameworkVersion(models.Model):
             ).exists():
                 return True
         return False
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # Never write back a revision read earlier: a stale instance saved
-            # after an edit of its domains would take the counter back to a
-            # value whose cached spec no longer matches the rows.
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "revision"
-            ]
-        super().save(*args, **kwargs)
 
     def to_spec(self) -> scoring.FrameworkSpec:
         """The pure structure the scoring engine works on, built (4 queries)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from assessments.forms.rendering import PlainWidgetRenderer
 from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 
-TRICKY = 'a <b>"kutip"</b> & \'satu\'\nbaris kedua'
+TRICKY = "a <b>\"kutip\"</b> & 'satu'\nbaris kedua"
 
 
 class EveryWidget(forms.Form):
