@@ -246,3 +246,19 @@ def can_manage_account(user, member) -> bool:
         Membership.objects.current().filter(user=member).values_list("instansi_id", flat=True)
     )
     return held <= set(administrable_instansi(user).values_list("id", flat=True))
+
+
+def answer_a_year_earlier(user, answer):
+    """The same indicator's answer a year earlier, if this user may see it
+    (another OPD may have held it then); shown beside this year's level."""
+    period = answer.period
+    return (
+        visible_answers(user)
+        .filter(
+            period__instansi_id=period.instansi_id,
+            period__year=period.year - 1,
+            indicator__code=answer.indicator.code,
+        )
+        .select_related("period", "opd")
+        .first()
+    )

@@ -36,22 +36,6 @@ def _answer_or_404(user, public_id) -> Answer:
     )
 
 
-def _last_year(user, answer):
-    """The same indicator's answer a year earlier, if this user may see it
-    (another OPD may have held it then)."""
-    period = answer.period
-    return (
-        access.visible_answers(user)
-        .filter(
-            period__instansi_id=period.instansi_id,
-            period__year=period.year - 1,
-            indicator__code=answer.indicator.code,
-        )
-        .select_related("period", "opd")
-        .first()
-    )
-
-
 def _selected_level(form):
     selected = form["level"].value()
     try:
@@ -117,7 +101,7 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
                 "version": answer.version,
             },
         )
-    last_year = _last_year(user, answer)
+    last_year = access.answer_a_year_earlier(user, answer)
     # Listed here and read again by the guideline panel: fetched once.
     criteria = tags.level_criteria(indicator.pk)
     files, evidence = _evidence(answer)

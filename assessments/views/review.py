@@ -52,21 +52,6 @@ def _level_names(answer) -> dict[int, str]:
     )
 
 
-def _last_year(user, answer):
-    """The same indicator's answer a year earlier, if this user may see it."""
-    period = answer.period
-    return (
-        access.visible_answers(user)
-        .filter(
-            period__instansi_id=period.instansi_id,
-            period__year=period.year - 1,
-            indicator__code=answer.indicator.code,
-        )
-        .select_related("opd")
-        .first()
-    )
-
-
 def _evidence(answer) -> list:
     evidence = list(answer.evidence_files.filter(withdrawn_at__isnull=True))
     for item in evidence:
@@ -155,7 +140,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
     ]
     reviewer = access.can_review(user, answer.period)
     item_mode = items.uses_items(framework) and not answer.indicator.is_external
-    last_year = _last_year(user, answer)
+    last_year = access.answer_a_year_earlier(user, answer)
     context = {
         "item_mode": item_mode,
         "items_view": items.items_view(answer) if item_mode else None,
