@@ -4,11 +4,8 @@ incomplete basis, and the dashboard that fills as answers come in."""
 
 import json
 from fractions import Fraction
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +15,7 @@ from indicators import scoring
 from indicators.framework_file import parse_framework_file, shipped_path
 from reports.snapshots import snapshot_compute
 from tests.factories import PASSWORD, InstansiFactory, officer_of, role_in
+from tests.test_compute_index_command import run
 
 SPEC = parse_framework_file(shipped_path("spbe-2020")).to_spec()
 WEIGHT = {i.code: Fraction(i.weight) for i in SPEC.indicators}
@@ -62,16 +60,6 @@ def test_nothing_answered_and_out_of_range_levels():
 
 
 # --- compute_index ------------------------------------------------------------------
-
-
-def run(*args):
-    out = StringIO()
-    try:
-        call_command("compute_index", *args, stdout=out)
-        status = 0
-    except CommandError as exc:
-        status = exc.returncode
-    return status, out.getvalue()
 
 
 @pytest.mark.django_db
