@@ -17,6 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from assessments.models import AnswerState
+from assessments.templatetags.officer_tags import state_badge_class
 
 # What a row shows.
 ROW_COLUMNS = (
@@ -35,11 +36,6 @@ ROW_COLUMNS = (
     "opd__short_name",
 )
 _URL_ID = uuid.UUID(int=0)
-_BADGES = {
-    AnswerState.SUBMITTED: "primary",
-    AnswerState.VALIDATED: "success",
-    AnswerState.RETURNED: "warning",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +86,7 @@ def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
             validated_level=row["validated_level"],
             evidence_count=row["evidence_count"],
             state_label=labels.get(row["state"], row["state"]),
-            badge=_BADGES.get(row["state"], "secondary"),
+            badge=state_badge_class(row["state"]),
             submitted=_submitted(row["submitted_at"]),
             waiting=(
                 timesince(row["submitted_at"])
