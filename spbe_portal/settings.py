@@ -106,6 +106,17 @@ if DATABASE_URL:
         # portal streams no result large enough to need a server-side cursor
         # (and a transaction-pooling PgBouncer requires this setting anyway).
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        # Prepared statements: a page's queries are the same few shapes on
+        # every request, and PostgreSQL spent about half of its CPU per page
+        # parsing and planning them again (docs/PERFORMANCE.md). With
+        # server-side binding psycopg prepares a statement on its second
+        # execution in a connection. A pooler in transaction mode older than
+        # PgBouncer 1.21 cannot keep them: DATABASE_PREPARED_STATEMENTS=false.
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            DATABASES["default"].setdefault("OPTIONS", {}).update(
+                server_side_binding=True,
+                prepare_threshold=env_int("DATABASE_PREPARE_THRESHOLD", 1, minimum=0),
+            )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

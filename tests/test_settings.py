@@ -101,6 +101,7 @@ print(json.dumps({
     "ENGINE": db["ENGINE"],
     "NAME": str(db["NAME"]),
     "HOST": db.get("HOST", ""),
+    "OPTIONS": db.get("OPTIONS", {}),
     "ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
     "BROKER": settings.CELERY_BROKER_URL,
     "APP_EAGER": app.conf.task_always_eager,
@@ -184,6 +185,36 @@ def test_database_url_selects_postgresql(tmp_path):
     assert values["ENGINE"] == "django.db.backends.postgresql"
     assert values["NAME"] == "spbe"
     assert values["HOST"] == "db.internal"
+
+
+def test_postgresql_prepares_repeated_queries_unless_turned_off(tmp_path):
+    url = "postgres://u:p@db.internal:5432/spbe"
+    default = loaded(import_settings(tmp_path, SECRET_KEY="x", DATABASE_URL=url))
+    eager = loaded(
+        import_settings(tmp_path, SECRET_KEY="x", DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="0")
+    )
+    off = loaded(
+        import_settings(
+            tmp_path, SECRET_KEY="x", DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false"
+        )
+    )
+
+    assert default["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 1}
+    assert eager["OPTIONS"]["prepare_threshold"] == 0
+    assert "server_side_binding" not in off["OPTIONS"]
+    assert "prepare_threshold" not in off["OPTIONS"]
+
+
+def test_bad_prepare_threshold_fails_loudly(tmp_path):
+    done = import_settings(
+        tmp_path,
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://u:p@db.internal:5432/spbe",
+        DATABASE_PREPARE_THRESHOLD="-1",
+    )
+
+    assert done.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD" in done.stderr
 
 
 @pytest.mark.parametrize("url", ["nonsense://x/y", "postgres://u@h:notaport/db"])
