@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +33,8 @@ from assessments.external import external_waiting_codes
 from assessments.models import OPD, EvaluationPeriod, PeriodState, Role
 from indicators import scoring
 from reports import timeline
+from reports.dashboard_cache import cached_fragment
+from reports.dashboard_charts import dashboard_charts, trend_chart
 from reports.figures import (
     opd_figures,
     period_standings,
@@ -184,20 +187,6 @@ def _provisional(spec, snapshot, domains, aspects):
     return summary, rows(domains, found.domains), rows(aspects, found.aspects)
 
 
-def chart(kind: str, labels, datasets, *, max_value=None, title="") -> dict:
-    """Chart data for static/js/charts.js; numbers as plain floats."""
-    return {
-        "kind": kind,
-        "title": title,
-        "labels": [str(label) for label in labels],
-        "max": max_value,
-        "datasets": [
-            {"label": str(label), "data": [None if v is None else float(v) for v in data]}
-            for label, data in datasets
-        ],
-    }
-
-
 @login_required
 @require_GET
 def results_home(request):
@@ -229,9 +218,58 @@ def dashboard(request, instansi: str, year: int):
         (s.period_id, s.basis): s
         for s in IndexSnapshot.objects.filter(period__instansi_id=period.instansi_id)
     }
-    standings = period_standings(period.pk).values()
-    cards = basis_cards(period, snapshots, current_digests(period, standing_levels(standings)))
+    standings = period_standings(period.pk)
+    cards = basis_cards(
+        period, snapshots, current_digests(period, standing_levels(standings.values()))
+    )
     basis = chosen_basis(request.GET.get("basis"), cards)
+    trend = _trend(periods, snapshots, period)
+    opds = _opd_names({s.opd_id for s in standings.values()})
+    # Everything the figures are drawn from (reports/dashboard_cache.py).
+    inputs = (
+        period.pk,
+        period.target_index,
+        period.instansi.code,
+        basis,
+        [
+            (p.pk, p.year, p.framework_id, p.framework.revision, p.framework.loaded_at)
+            for p in periods
+        ],
+        sorted(
+            (s.pk, s.period_id, s.basis, s.inputs_sha256, s.computed_at, s.complete)
+            for s in snapshots.values()
+        ),
+        standings,
+        opds,
+    )
+    figures = cached_fragment(
+        inputs,
+        lambda: render_to_string(
+            "reports/partials/dashboard_figures.html",
+            _figures_context(period, cards, basis, trend, standings, opds),
+            request=request,
+        ),
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "period": period,
+            "basis": basis,
+            "bases": [(b, Basis(b).label) for b in BASES],
+            "any_stale": any(not c.fresh for c in cards.values()),
+            "trend": trend,
+            "index_label": timeline.instrument_label(framework),
+            "external_waiting": external_waiting_codes(period),
+            "figures": figures,
+        },
+    )
+
+
+def _figures_context(period, cards, basis, trend, standings, opds) -> dict:
+    """What reports/partials/dashboard_figures.html shows: the work a cached
+    fragment saves."""
+    framework = period.framework
     main = cards[basis]
     spec = framework.to_spec()
     # Codes and names are all the page shows of them: no model instances.
@@ -249,125 +287,37 @@ def dashboard(request, instansi: str, year: int):
 
     index_label = timeline.instrument_label(framework)
     comparison = _comparison(domains, cards, index_label)
-    trend = _trend(periods, snapshots, period)
-    mixed = timeline.mixes_instruments(p.framework for p in periods)
-    opd_rows = _opd_rows(standings, spec, basis)
-
-    charts = _charts(
+    mixed = timeline.mixes_instruments(row["framework"] for row in trend)
+    opd_rows = _opd_rows(standings.values(), spec, basis, opds)
+    charts = dashboard_charts(
         basis,
         spec.level_max,
         cards=cards,
         domain_rows=domain_rows,
         aspect_rows=aspect_rows,
         comparison=comparison,
-        trend=_trend_chart(trend, basis, mixed, spec.level_max),
+        trend=trend_chart(trend, basis, mixed, spec.level_max),
         opd_rows=opd_rows,
     )
-
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "period": period,
-            "basis": basis,
-            "bases": [(b, Basis(b).label) for b in BASES],
-            "cards": [cards[b] for b in BASES],
-            "main": main,
-            "provisional": provisional,
-            "any_stale": any(not c.fresh for c in cards.values()),
-            "domain_rows": domain_rows,
-            "aspect_rows": aspect_rows,
-            "comparison": comparison,
-            "trend": trend,
-            "progress": opd_rows["progress"],
-            "ranking": opd_rows["ranking"],
-            "charts": charts,
-            "level_max": spec.level_max,
-            "index_label": index_label,
-            "below_scale_label": timeline.below_scale_label(framework),
-            "external_waiting": external_waiting_codes(period),
-            "mixed_instruments": mixed,
-        },
-    )
-
-
-def _charts(basis, level_max, *, cards, domain_rows, aspect_rows, comparison, trend, opd_rows):
-    label = Basis(basis).label
-    progress, ranking = opd_rows["progress"], opd_rows["ranking"]
     return {
-        "domains": chart(
-            "bar",
-            [r["code"] for r in domain_rows],
-            [(label, [r["value"] for r in domain_rows])],
-            max_value=level_max,
-        ),
-        "aspects": chart(
-            "bar",
-            [r["code"] for r in aspect_rows],
-            [(label, [r["value"] for r in aspect_rows])],
-            max_value=level_max,
-        ),
-        "radar": chart(
-            "radar",
-            [r["code"] for r in aspect_rows],
-            [(label, [r["value"] for r in aspect_rows])],
-            max_value=level_max,
-        ),
-        "comparison": chart(
-            "bar",
-            [row["label"] for row in comparison],
-            [
-                (cards[b].label, [row["values"][i] for row in comparison])
-                for i, b in enumerate(BASES)
-            ],
-            max_value=level_max,
-        ),
+        "period": period,
+        "basis": basis,
+        "bases": [(b, Basis(b).label) for b in BASES],
+        "cards": [cards[b] for b in BASES],
+        "main": main,
+        "provisional": provisional,
+        "domain_rows": domain_rows,
+        "aspect_rows": aspect_rows,
+        "comparison": comparison,
         "trend": trend,
-        "progress": chart(
-            "stacked",
-            [row["opd"].short_name for row in progress],
-            [
-                (_("Tervalidasi"), [row["validated"] for row in progress]),
-                (_("Diajukan"), [row["submitted_only"] for row in progress]),
-                (_("Diisi, belum diajukan"), [row["draft"] for row in progress]),
-                (_("Belum diisi"), [row["empty"] for row in progress]),
-            ],
-        ),
-        "open_points": chart(
-            "hbar",
-            [row["opd"].short_name for row in ranking],
-            [(_("Poin terbuka"), [row["open_points"] for row in ranking])],
-        ),
+        "progress": opd_rows["progress"],
+        "ranking": opd_rows["ranking"],
+        "charts": charts,
+        "level_max": spec.level_max,
+        "index_label": index_label,
+        "below_scale_label": timeline.below_scale_label(framework),
+        "mixed_instruments": mixed,
     }
-
-
-def _trend_chart(trend, basis, mixed: bool, level_max) -> dict:
-    """One line per basis; on a timeline that mixes SPBE and Pemdi years,
-    one line per instrument instead (on the basis shown), so that no line
-    joins two instruments' values as if they were one series."""
-    years = [row["period"].year for row in trend]
-    if not mixed:
-        return chart(
-            "line",
-            years,
-            [(Basis(b).label, [row["values"][i] for row in trend]) for i, b in enumerate(BASES)],
-            max_value=level_max,
-        )
-    position = BASES.index(basis)
-    instruments = list(dict.fromkeys(row["instrument"] for row in trend))
-    return chart(
-        "line",
-        years,
-        [
-            (
-                f"{name} · {Basis(basis).label}",
-                [row["values"][position] if row["instrument"] == name else None for row in trend],
-            )
-            for name in instruments
-        ],
-        max_value=level_max,
-        title=_("Instrumen berbeda: nilai tidak dapat dibandingkan langsung"),
-    )
 
 
 def _comparison(domains, cards, index_label) -> list[dict]:
@@ -416,14 +366,17 @@ def _trend(periods, snapshots, period) -> list[dict]:
     return rows
 
 
-def _opd_rows(standings, spec, basis) -> dict[str, list[dict]]:
-    figures = opd_figures(spec, standings, basis)
-    opds = {
+def _opd_names(opd_ids) -> dict[int, Named]:
+    return {
         pk: Named(code, name, short_name)
-        for pk, code, name, short_name in OPD.objects.filter(pk__in=figures.keys())
-        .order_by()  # sorted below; the model's default order joins the instansi
+        for pk, code, name, short_name in OPD.objects.filter(pk__in=opd_ids)
+        .order_by("pk")  # a stable order for the cache key; the default joins the instansi
         .values_list("pk", "code", "name", "short_name")
     }
+
+
+def _opd_rows(standings, spec, basis, opds) -> dict[str, list[dict]]:
+    figures = opd_figures(spec, standings, basis)
     progress = []
     for fig in sorted(figures.values(), key=lambda f: opds[f.opd_id].short_name):
         # A submitted answer normally has a level; max() keeps odd data from going negative.
