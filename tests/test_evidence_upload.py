@@ -693,3 +693,49 @@ def test_pdf_with_more_objects_than_the_check_walks_is_refused(client, world, mo
     assert response.status_code == 400
     assert "tidak dapat diperiksa" in response.content.decode()
     assert not EvidenceFile.objects.exists()
+
+
+def test_pdf_check_does_not_hold_a_large_content_stream(tmp_path):
+    """The walk reads a stream's dictionary, not its data: a PDF of one 20 MB
+    content stream is inspected in a few MB (the byte pass reads 1 MB chunks)."""
+    import tracemalloc
+
+    from assessments.evidence import pdf as pdf_check
+
+    page = PAGE[:-2] + b"/Contents 4 0 R >>"
+    drawing = b"0 0 0 RG 72 712 m 540 712 l S\n" * (20 * 1024 * 1024 // 30)
+    path = tmp_path / "besar.pdf"
+    path.write_bytes(
+        pdf(
+            CATALOG,
+            PAGES,
+            page,
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(drawing), drawing),
+        )
+    )
+    with path.open("rb") as handle:
+        tracemalloc.start()
+        try:
+            assert pdf_check.has_active_content(handle) is False
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # An object stream that inflates far past the decoding bound.
+        pdf_with_object_stream(CATALOG, PAGES, PAGE + b" " * (80 * 1024 * 1024)),
+        # LZW output has no bound in qpdf: the filter is refused in any spelling.
+        pdf(CATALOG, PAGES, PAGE, b"<< /Filter /#4CZW#44ecode /Length 0 >>\nstream\n\nendstream"),
+    ],
+    ids=["inflating-object-stream", "lzw-filter"],
+)
+def test_pdf_streams_that_decode_without_bound_are_refused(client, world, data):
+    client.force_login(world.officer)
+    response = upload(client, world.answer, ("bom.pdf", data))
+    assert response.status_code == 400
+    assert "tidak dapat diperiksa" in response.content.decode()
+    assert not EvidenceFile.objects.exists()
