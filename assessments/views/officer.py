@@ -23,7 +23,7 @@ from assessments.models import (
     AnswerState,
 )
 from assessments.views.conversation import decision_of
-from indicators.models import LevelName
+from indicators.framework_texts import texts_of
 from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
 
@@ -85,11 +85,8 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     user = request.user
     period, indicator = answer.period, answer.indicator
     framework = period.framework
-    names = dict(
-        LevelName.objects.filter(framework=framework, capability=indicator.capability).values_list(
-            "level", "name"
-        )
-    )
+    # Read once per process and framework revision: no query here.
+    names = texts_of(framework).names_for(indicator.capability)
     editable_state = answer.state in lifecycle.EDITABLE
     accepts = period.accepts_answers()
     if form is None:
@@ -102,8 +99,8 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
             },
         )
     last_year = access.answer_a_year_earlier(user, answer)
-    # Listed here and read again by the guideline panel: fetched once.
-    criteria = tags.level_criteria(indicator.pk)
+    # Listed here and read again by the guideline panel.
+    criteria = tags.level_criteria(answer)
     files, evidence = _evidence(answer)
     events = _history(answer)
     # Pemdi: evidence per item and a derived level instead of a chosen one.

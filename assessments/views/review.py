@@ -23,7 +23,7 @@ from assessments.evidence import tags
 from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 from assessments.models import AnswerState
 from assessments.views.review_queue import next_waiting, safe_next
-from indicators.models import LevelName
+from indicators.framework_texts import texts_of
 from spbe_portal.errors import Closed, Conflict, Invalid, NotAllowed, WrongState, status_of
 
 
@@ -45,11 +45,8 @@ def _answer_for_review(request, public_id, *, readers=False):
 
 
 def _level_names(answer) -> dict[int, str]:
-    return dict(
-        LevelName.objects.filter(
-            framework=answer.period.framework, capability=answer.indicator.capability
-        ).values_list("level", "name")
-    )
+    # Read once per process and framework revision: no query here.
+    return texts_of(answer.period.framework).names_for(answer.indicator.capability)
 
 
 def _evidence(answer) -> list:
@@ -126,8 +123,8 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
     framework = answer.period.framework
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     level_names = _level_names(answer)
-    # Listed here and read again by the guideline panel: fetched once.
-    level_criteria = tags.level_criteria(answer.indicator_id)
+    # Listed here and read again by the guideline panel.
+    level_criteria = tags.level_criteria(answer)
     criteria = [
         {
             "level": c.level,
