@@ -23,6 +23,7 @@ from assessments.models import (
     AnswerState,
 )
 from assessments.views.conversation import decision_of
+from assessments.views.history import answer_history
 from indicators.framework_texts import texts_of
 from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
@@ -44,13 +45,13 @@ def _selected_level(form):
         return None
 
 
-def _history(answer):
-    events = list(answer.events.select_related("actor"))
-    states = dict(AnswerState.choices)
-    for event in events:
-        event.state_before_label = states.get(event.state_before, event.state_before)
-        event.state_after_label = states.get(event.state_after, event.state_after)
-    return events
+# The officer's history marks replies; the reviewer's thread does not.
+HISTORY_BORDER = {
+    "commented": "border-info",
+    "returned": "border-warning",
+    "accepted": "border-success",
+    "adjusted": "border-success",
+}
 
 
 def _evidence(answer):
@@ -102,7 +103,7 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     # Listed here and read again by the guideline panel.
     criteria = tags.level_criteria(answer)
     files, evidence = _evidence(answer)
-    events = _history(answer)
+    events = answer_history(answer, HISTORY_BORDER)
     # Pemdi: evidence per item and a derived level instead of a chosen one.
     item_mode = items.uses_items(framework) and not indicator.is_external
     context = {
