@@ -37,6 +37,12 @@ def _framework_ids(instance) -> list[int]:
 def framework_revised(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: the fixture brings its own revision
         return
+    origin = kwargs.get("origin")
+    if isinstance(origin, FrameworkVersion):
+        # The whole version is being deleted: nothing to raise, and a query
+        # per deleted row (a thousand evidence criteria) would make it slow.
+        forget_cached_spec(origin.pk)
+        return
     for framework_id in _framework_ids(instance):
         # F(): two edits at once both count, whatever revision each one read.
         FrameworkVersion.objects.filter(pk=framework_id).update(revision=F("revision") + 1)

@@ -128,3 +128,15 @@ def test_an_admin_edit_of_an_evidence_criterion_shows_on_the_answer_page(client,
     html, _sql = _page(client, pages.officer, pages.officer_url)
     assert "Dokumen arsitektur yang ditetapkan kepala daerah (teks baru)" in html
     assert item.text[:40] not in html
+
+
+def test_deleting_a_version_does_not_raise_its_revision_row_by_row(
+    pages, django_assert_max_num_queries
+):
+    Answer.objects.filter(period__framework=pages.framework).delete()
+    pages.answer.period.delete()
+    framework = FrameworkVersion.objects.get(pk=pages.framework.pk)
+    # Its hundreds of criteria go in a few queries per table, not two each.
+    with django_assert_max_num_queries(60):
+        framework.delete()
+    assert not FrameworkVersion.objects.filter(pk=pages.framework.pk).exists()
