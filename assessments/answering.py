@@ -64,10 +64,6 @@ def answer_save(*, answer: Answer, user, level, explanation, expected_version) -
 
     def prepare(current: Answer) -> dict:
         framework = current.period.framework
-        if framework.pk == answer.period.framework_id:
-            # The caller's copy has usually been asked already whether the
-            # framework works item by item (cached on it): one query less.
-            framework = answer.period.framework
         chosen = check_level(level, framework)
         if items.uses_items(framework):
             # Item mode: the proposed level is what the attached evidence reaches.

@@ -24,6 +24,7 @@ from assessments.models import (
     ItemState,
 )
 from indicators import berjenjang
+from indicators.framework_texts import texts_of
 from indicators.models import EvidenceItem, EvidenceKind, FrameworkVersion
 from spbe_portal.errors import Invalid
 
@@ -34,13 +35,9 @@ COMMENT_MAX = 5_000
 
 
 def uses_items(framework: FrameworkVersion) -> bool:
-    """True when the framework answers indicators item by item (cached on
-    the instance, so a page asks once)."""
-    cached = getattr(framework, "_uses_items", None)
-    if cached is None:
-        cached = EvidenceItem.objects.filter(indicator__framework=framework).exists()
-        framework._uses_items = cached
-    return cached
+    """True when the framework answers indicators item by item (from its
+    texts cached per revision: no query once read)."""
+    return texts_of(framework).uses_items
 
 
 @dataclass

@@ -91,7 +91,8 @@ class FrameworkVersion(models.Model):
 
     @property
     def has_domains(self) -> bool:
-        return self.domains.exists()
+        # From the outline, cached per revision: no query once it is read.
+        return bool(self.outline()[0])
 
     @property
     def instrument(self) -> str:
@@ -125,7 +126,7 @@ class FrameworkVersion(models.Model):
         its rows raises: a request that already has the version gets it
         without a query, and the spec's own caches (the engine's plan, the
         weights as fractions) are kept with it. Immutable, so shared."""
-        spec = self._per_revision("spec", self._read_spec)
+        spec = self.per_revision("spec", self._read_spec)
         own = (self.code, self.level_min, self.level_max, self.value_min)
         if (spec.code, spec.level_min, spec.level_max, spec.value_min) != own:
             # The version's own fields (the revision does not count them)
@@ -150,10 +151,11 @@ class FrameworkVersion(models.Model):
                 tuple(self.aspects.values_list("code", "name")),
             )
 
-        return self._per_revision("outline", rows)
+        return self.per_revision("outline", rows)
 
-    def _per_revision(self, what: str, read):
-        """read()'s rows, read once per process and revision of this version."""
+    def per_revision(self, what: str, read):
+        """read()'s rows, read once per process and revision of this version
+        (what to_spec(), outline() and indicators.framework_texts keep)."""
         key = (self.pk, what)
         entry = _PER_REVISION.get(key)
         if entry is None or entry[0] != self.revision:

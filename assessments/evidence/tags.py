@@ -21,6 +21,7 @@ from assessments import access
 from assessments.errors import AnswerLocked, DeadlinePassed
 from assessments.lifecycle import EDITABLE
 from assessments.models import Answer, EvidenceFile, EvidenceLink
+from indicators.framework_texts import texts_of
 from indicators.models import EvidenceCriterion, LevelCriterion
 from spbe_portal.errors import Invalid, NotAllowed
 
@@ -117,15 +118,11 @@ class Guideline:
         return [item for item in self.checklist if not item.covered]
 
 
-def level_criteria(indicator_id: int) -> list[LevelCriterion]:
-    """An indicator's level criteria with their evidence criteria (two
-    queries): what `guideline` reads, and what the answer and review pages
-    list, so a page that passes them on asks once."""
-    return list(
-        LevelCriterion.objects.filter(indicator_id=indicator_id)
-        .prefetch_related("evidence_criteria")
-        .order_by("level")
-    )
+def level_criteria(answer: Answer) -> list[LevelCriterion]:
+    """The answer's indicator's level criteria with their evidence criteria,
+    from the framework's texts cached per revision (no query once read):
+    what `guideline` reads and what the answer and review pages list."""
+    return texts_of(answer.period.framework).criteria_of(answer.indicator_id)
 
 
 def guideline(
@@ -138,13 +135,11 @@ def guideline(
     """Every level of the answer's indicator with its criterion, fulfilment
     criteria and evidence criteria; `level` (the officer's choice) is open
     and its evidence criteria are the checklist, each with the live files and
-    links tagged with it. A fixed number of queries (at most eight), whatever
-    the number of levels, items or evidence; two without a guideline, none
-    when the caller passes `criteria` (from `level_criteria`) of an
-    indicator without one."""
+    links tagged with it. A fixed number of queries (at most six), whatever
+    the number of levels, items or evidence; none without a guideline."""
     names = level_names or {}
     if criteria is None:
-        criteria = level_criteria(answer.indicator_id)
+        criteria = level_criteria(answer)
     if not any(c.fulfilment or c.evidence_criteria.all() for c in criteria):
         # No guideline for this framework (spbe-2020, Pemdi): nothing to show.
         return Guideline(levels=[], chosen=None, evidence=[])

@@ -4,7 +4,7 @@ so each page includes its panel with one line and its view stays as it is."""
 from django import template
 
 from assessments.evidence import tags
-from indicators.models import LevelName
+from indicators.framework_texts import texts_of
 
 register = template.Library()
 
@@ -13,16 +13,11 @@ register = template.Library()
 def answer_guideline(answer, level=None, level_names=None, criteria=None):
     """The guideline of the answer's indicator with `level` open (the
     officer's choice; the proposed level when none is given). A page that
-    has the level names and `tags.level_criteria` already passes them, so
-    they are not fetched twice."""
+    has the level names and `tags.level_criteria` already passes them."""
     if level in (None, ""):
         level = answer.proposed_level
     if not level_names:
-        level_names = dict(
-            LevelName.objects.filter(
-                framework_id=answer.period.framework_id, capability=answer.indicator.capability
-            ).values_list("level", "name")
-        )
+        level_names = texts_of(answer.period.framework).names_for(answer.indicator.capability)
     try:
         level = int(level) if level is not None else None
     except (TypeError, ValueError):

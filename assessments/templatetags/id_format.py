@@ -12,6 +12,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from spbe_portal.formats import EMPTY, decimal_shown
 
@@ -48,3 +49,15 @@ def desimal(value, places=4):
 def desimal_list(values, separator=" · "):
     """Several decimals (an external indicator's level bounds): 12,5 · 25 · 50."""
     return separator.join(desimal(v) for v in values or ())
+
+
+@register.filter
+def level_value(value, below_scale_label=""):
+    """A level as the answer and review pages show it: a dash for none, 0
+    with the framework's name for it (Pemdi's "belum terindikasi"), else
+    the number. A filter, not an include: the review page shows seven."""
+    if value is None:
+        return EMPTY
+    if value == 0:
+        return f"0 ({below_scale_label or _('belum terindikasi')})"
+    return str(value)

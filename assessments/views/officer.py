@@ -23,7 +23,8 @@ from assessments.models import (
     AnswerState,
 )
 from assessments.views.conversation import decision_of
-from indicators.models import LevelName
+from assessments.views.history import answer_history
+from indicators.framework_texts import texts_of
 from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
 
@@ -44,13 +45,13 @@ def _selected_level(form):
         return None
 
 
-def _history(answer):
-    events = list(answer.events.select_related("actor"))
-    states = dict(AnswerState.choices)
-    for event in events:
-        event.state_before_label = states.get(event.state_before, event.state_before)
-        event.state_after_label = states.get(event.state_after, event.state_after)
-    return events
+# The officer's history marks replies; the reviewer's thread does not.
+HISTORY_BORDER = {
+    "commented": "border-info",
+    "returned": "border-warning",
+    "accepted": "border-success",
+    "adjusted": "border-success",
+}
 
 
 def _evidence(answer):
@@ -85,11 +86,8 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     user = request.user
     period, indicator = answer.period, answer.indicator
     framework = period.framework
-    names = dict(
-        LevelName.objects.filter(framework=framework, capability=indicator.capability).values_list(
-            "level", "name"
-        )
-    )
+    # Read once per process and framework revision: no query here.
+    names = texts_of(framework).names_for(indicator.capability)
     editable_state = answer.state in lifecycle.EDITABLE
     accepts = period.accepts_answers()
     if form is None:
@@ -102,10 +100,10 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
             },
         )
     last_year = access.answer_a_year_earlier(user, answer)
-    # Listed here and read again by the guideline panel: fetched once.
-    criteria = tags.level_criteria(indicator.pk)
+    # Listed here and read again by the guideline panel.
+    criteria = tags.level_criteria(answer)
     files, evidence = _evidence(answer)
-    events = _history(answer)
+    events = answer_history(answer, HISTORY_BORDER)
     # Pemdi: evidence per item and a derived level instead of a chosen one.
     item_mode = items.uses_items(framework) and not indicator.is_external
     context = {

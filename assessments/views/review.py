@@ -22,8 +22,9 @@ from assessments import review as reviewing
 from assessments.evidence import tags
 from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 from assessments.models import AnswerState
+from assessments.views.history import answer_history
 from assessments.views.review_queue import next_waiting, safe_next
-from indicators.models import LevelName
+from indicators.framework_texts import texts_of
 from spbe_portal.errors import Closed, Conflict, Invalid, NotAllowed, WrongState, status_of
 
 
@@ -45,11 +46,8 @@ def _answer_for_review(request, public_id, *, readers=False):
 
 
 def _level_names(answer) -> dict[int, str]:
-    return dict(
-        LevelName.objects.filter(
-            framework=answer.period.framework, capability=answer.indicator.capability
-        ).values_list("level", "name")
-    )
+    # Read once per process and framework revision: no query here.
+    return texts_of(answer.period.framework).names_for(answer.indicator.capability)
 
 
 def _evidence(answer) -> list:
@@ -80,30 +78,6 @@ THREAD_BORDER = {
 }
 
 
-def _thread(answer) -> list:
-    """The answer's events, each with the strings the thread shows prepared
-    once (the template's filters per event cost more than the query)."""
-    events = list(answer.events.select_related("actor"))
-    states = dict(AnswerState.choices)
-    for event in events:
-        event.border = THREAD_BORDER.get(event.kind, "border-secondary")
-        event.when = date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT")
-        actor = event.actor
-        if actor is None:
-            event.who = _("sistem")
-        else:
-            event.who = actor.get_full_name() or actor.username
-            if actor.position:
-                event.who += f" ({actor.position})"
-        before, after = event.state_before, event.state_after
-        event.states = (
-            (states.get(before, before) or "–", states.get(after, after) or "–")
-            if before or after
-            else None
-        )
-    return events
-
-
 def _forms(answer, initial, level_names, given) -> dict:
     framework = answer.period.framework
     return {
@@ -126,8 +100,8 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
     framework = answer.period.framework
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     level_names = _level_names(answer)
-    # Listed here and read again by the guideline panel: fetched once.
-    level_criteria = tags.level_criteria(answer.indicator_id)
+    # Listed here and read again by the guideline panel.
+    level_criteria = tags.level_criteria(answer)
     criteria = [
         {
             "level": c.level,
@@ -156,7 +130,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         "last_year": last_year,
         "evidence_files": _evidence(answer),
         "evidence_links": answer.evidence_links.filter(withdrawn_at__isnull=True),
-        "events": _thread(answer),
+        "events": answer_history(answer, THREAD_BORDER),
         "is_reviewer": reviewer,
         "can_decide": reviewer
         and answer.state == AnswerState.SUBMITTED

@@ -5,6 +5,7 @@ at the proposed level, return with one reason), each confirmed first."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -130,23 +131,33 @@ def filters_from(user, period: EvaluationPeriod, query: QueryDict) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
 
 
-def next_waiting(user, answer: Answer, next_url: str) -> Answer | None:
+@dataclass(frozen=True)
+class Waiting:
+    """The next waiting answer, as the page links to it."""
+
+    public_id: uuid.UUID
+    code: str  # its indicator's
+
+
+def next_waiting(user, answer: Answer, next_url: str) -> Waiting | None:
     """The submitted answer after `answer` in the queue `next_url` shows
     (its filters and order, whatever its state filter), wrapping round to the
-    first; None when nothing else waits."""
+    first; None when nothing else waits. One query without a queue address."""
     query = QueryDict(urlsplit(next_url).query) if next_url else QueryDict()
-    filters = filters_from(user, answer.period, query)
+    # No address, no filters: the form (two queries) would clean nothing.
+    filters = filters_from(user, answer.period, query) if query else {}
+    # The list carries what the link needs: no second query for the answer.
     order = list(
         queue_answers(user, answer.period, filters)
         .filter(Q(state=AnswerState.SUBMITTED) | Q(pk=answer.pk))
-        .values_list("pk", flat=True)
+        .values_list("pk", "public_id", "indicator__code")
     )
-    if answer.pk in order:
-        at = order.index(answer.pk)
+    at = next((i for i, row in enumerate(order) if row[0] == answer.pk), None)
+    if at is not None:
         order = order[at + 1 :] + order[:at]
     if not order:
         return None
-    return Answer.objects.select_related("indicator").get(pk=order[0])
+    return Waiting(public_id=order[0][1], code=order[0][2])
 
 
 @login_required
