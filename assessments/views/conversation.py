@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import access, conversation
 from assessments.models import AnswerEvent, AnswerState, EventKind
+from assessments.views.history import History
 from spbe_portal.errors import DomainError, NotAllowed
 
 DECIDING_KINDS = (EventKind.ACCEPTED, EventKind.ADJUSTED)
@@ -41,20 +42,12 @@ class Decision:
         return abs(self.difference or 0)
 
 
-def _latest(events, kinds):
-    found = None
-    for event in events:  # oldest first: the last match is the newest
-        if event.kind in kinds:
-            found = event
-    return found
-
-
-def decision_of(answer, events, names: dict[int, str]) -> Decision | None:
+def decision_of(answer, history: History, names: dict[int, str]) -> Decision | None:
     """The decision that stands on the answer now, if there is one: a
     validation (with the level's name and its distance from the proposal), a
     return (with the reason and note), or a reopening."""
     if answer.state == AnswerState.VALIDATED and answer.validated_level is not None:
-        event = _latest(events, DECIDING_KINDS)
+        event = history.latest(DECIDING_KINDS)
         return Decision(
             kind="validated",
             event=event,
@@ -64,9 +57,9 @@ def decision_of(answer, events, names: dict[int, str]) -> Decision | None:
             proposed_name=names.get(answer.proposed_level, ""),
         )
     if answer.state == AnswerState.RETURNED:
-        return Decision(kind="returned", event=_latest(events, (EventKind.RETURNED,)))
+        return Decision(kind="returned", event=history.latest((EventKind.RETURNED,)))
     if answer.state == AnswerState.SUBMITTED:
-        event = _latest(events, (EventKind.REOPENED, EventKind.SUBMITTED))
+        event = history.latest((EventKind.REOPENED, EventKind.SUBMITTED))
         if event is not None and event.kind == EventKind.REOPENED:
             return Decision(kind="reopened", event=event)
     return None

@@ -5,6 +5,8 @@ field labels per event cost more than the query that reads them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -13,13 +15,69 @@ from django.utils.translation import gettext as _
 from assessments.models import AnswerEvent, AnswerState, EventKind, ReturnReason
 from assessments.templatetags.review_tags import answer_field_label
 
+# The latest events shown on an answer's page; the rest one link away
+# (?riwayat=lengkap). An answer saved every few minutes collects hundreds of
+# events in a round, and the page is opened after every save.
+HISTORY_SHOWN = 10
+COMPLETE_PARAMETER, COMPLETE_VALUE = "riwayat", "lengkap"
 
-def answer_history(answer, borders: dict[str, str]) -> list[AnswerEvent]:
-    """The answer's events, oldest first, each with `border` (from `borders`
-    by kind), `when`, `who`, `kind_label`, `states` (before and after, or
-    None), `reason_label` and `changes` ((label, before, after, folded) per
-    field written; the explanation is folded)."""
-    events = list(answer.events.select_related("actor"))
+
+@dataclass
+class History:
+    answer: object
+    borders: dict[str, str]
+    events: list[AnswerEvent]
+    # Events older than those listed, left out (a link shows them).
+    earlier: bool
+
+    def latest(self, kinds) -> AnswerEvent | None:
+        """The newest event of one of `kinds`, prepared like the listed
+        ones: from the list, or, when older events were left out, read."""
+        for event in reversed(self.events):
+            if event.kind in kinds:
+                return event
+        if not self.earlier:
+            return None
+        found = (
+            self.answer.events.filter(kind__in=kinds)
+            .select_related("actor")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        return _prepared([found], self.borders)[0] if found else None
+
+
+def wants_complete_history(request) -> bool:
+    return request.GET.get(COMPLETE_PARAMETER) == COMPLETE_VALUE
+
+
+def complete_history_query(request) -> str:
+    """The page's own query string (a reviewer's `next`, say) asking for
+    every event."""
+    query = request.GET.copy()
+    query[COMPLETE_PARAMETER] = COMPLETE_VALUE
+    return "?" + query.urlencode()
+
+
+def answer_history(answer, borders: dict[str, str], *, complete: bool = False) -> History:
+    """The answer's latest HISTORY_SHOWN events (all if `complete`), oldest
+    first, each with `border` (from `borders` by kind), `when`, `who`,
+    `kind_label`, `states` (before and after, or None), `reason_label` and
+    `changes` ((label, before, after, folded) per field written; the
+    explanation is folded)."""
+    found = answer.events.select_related("actor")
+    if complete:
+        events, earlier = list(found), False
+    else:
+        # One query: a row more than shown tells whether older ones exist.
+        latest = list(found.order_by("-created_at", "-id")[: HISTORY_SHOWN + 1])
+        earlier = len(latest) > HISTORY_SHOWN
+        events = latest[:HISTORY_SHOWN][::-1]
+    return History(answer, borders, _prepared(events, borders), earlier)
+
+
+def _prepared(events: list[AnswerEvent], borders: dict[str, str]) -> list[AnswerEvent]:
+    """`events` with the strings the history shows set on each."""
     states = {value: str(label) for value, label in AnswerState.choices}
     kinds = {value: str(label) for value, label in EventKind.choices}
     reasons = {value: str(label) for value, label in ReturnReason.choices}

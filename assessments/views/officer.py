@@ -23,7 +23,11 @@ from assessments.models import (
     AnswerState,
 )
 from assessments.views.conversation import decision_of
-from assessments.views.history import answer_history
+from assessments.views.history import (
+    answer_history,
+    complete_history_query,
+    wants_complete_history,
+)
 from indicators.framework_texts import texts_of
 from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
@@ -103,7 +107,7 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     # Listed here and read again by the guideline panel.
     criteria = tags.level_criteria(answer)
     files, evidence = _evidence(answer)
-    events = answer_history(answer, HISTORY_BORDER)
+    history = answer_history(answer, HISTORY_BORDER, complete=wants_complete_history(request))
     # Pemdi: evidence per item and a derived level instead of a chosen one.
     item_mode = items.uses_items(framework) and not indicator.is_external
     context = {
@@ -127,8 +131,10 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         "last_year": last_year,
         "last_year_level_name": names.get(last_year.validated_level, "") if last_year else "",
         **evidence,
-        "events": events,
-        "decision": decision_of(answer, events, names),
+        "events": history.events,
+        "earlier_events": history.earlier,
+        "complete_history_query": complete_history_query(request) if history.earlier else "",
+        "decision": decision_of(answer, history, names),
         "can_reply": conversation.can_reply(user, answer)
         and period.state in conversation.CONVERSATION_PERIOD_STATES,
         "can_withdraw": access.can_edit_answer(user, answer)

@@ -22,7 +22,11 @@ from assessments import review as reviewing
 from assessments.evidence import tags
 from assessments.forms.review import AcceptForm, AdjustForm, ReopenForm, ReturnForm
 from assessments.models import AnswerState
-from assessments.views.history import answer_history
+from assessments.views.history import (
+    answer_history,
+    complete_history_query,
+    wants_complete_history,
+)
 from assessments.views.review_queue import next_waiting, safe_next
 from indicators.framework_texts import texts_of
 from spbe_portal.errors import Closed, Conflict, Invalid, NotAllowed, WrongState, status_of
@@ -115,6 +119,7 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
     reviewer = access.can_review(user, answer.period)
     item_mode = items.uses_items(framework) and not answer.indicator.is_external
     last_year = access.answer_a_year_earlier(user, answer)
+    history = answer_history(answer, THREAD_BORDER, complete=wants_complete_history(request))
     context = {
         "item_mode": item_mode,
         "items_view": items.items_view(answer) if item_mode else None,
@@ -130,7 +135,9 @@ def _render_detail(request, answer, *, forms=None, error=None, status=200, curre
         "last_year": last_year,
         "evidence_files": _evidence(answer),
         "evidence_links": answer.evidence_links.filter(withdrawn_at__isnull=True),
-        "events": answer_history(answer, THREAD_BORDER),
+        "events": history.events,
+        "earlier_events": history.earlier,
+        "complete_history_query": complete_history_query(request) if history.earlier else "",
         "is_reviewer": reviewer,
         "can_decide": reviewer
         and answer.state == AnswerState.SUBMITTED
