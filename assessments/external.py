@@ -21,6 +21,8 @@ from spbe_portal.formats import decimal_shown
 
 def external_waiting_codes(period: EvaluationPeriod) -> list[str]:
     """Codes of the period's external indicators still without a value."""
+    if not period.framework.external_codes():
+        return []
     entered = ExternalValue.objects.filter(period=period).values("indicator_id")
     return list(
         Indicator.objects.filter(framework_id=period.framework_id)

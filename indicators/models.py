@@ -153,6 +153,20 @@ class FrameworkVersion(models.Model):
 
         return self.per_revision("outline", rows)
 
+    def external_codes(self) -> tuple[str, ...]:
+        """Codes of the indicators whose value comes from another agency's
+        index, in order; cached like to_spec(). Most versions have none, and
+        the pages that list the ones still waiting can then skip asking."""
+
+        def rows():
+            return tuple(
+                self.indicators.exclude(external_source="")
+                .order_by("position")
+                .values_list("code", flat=True)
+            )
+
+        return self.per_revision("external", rows)
+
     def per_revision(self, what: str, read):
         """read()'s rows, read once per process and revision of this version
         (what to_spec(), outline() and indicators.framework_texts keep)."""

@@ -105,3 +105,18 @@ def test_a_changed_top_level_of_the_version_is_in_the_next_spec(spbe2020):
     spec = FrameworkVersion.objects.get(pk=spbe2020.pk).to_spec()
     assert spec.level_max == 6
     assert spec == edited._read_spec()
+
+
+def test_external_codes_are_cached_and_follow_an_indicator_edit(
+    spbe2020, django_assert_num_queries
+):
+    assert FrameworkVersion.objects.get(pk=spbe2020.pk).external_codes() == ()
+    again = FrameworkVersion.objects.get(pk=spbe2020.pk)
+    with django_assert_num_queries(0):
+        assert again.external_codes() == ()
+    # The dashboard asks for waiting values only when there are any to wait for.
+    indicator = Indicator.objects.filter(framework=spbe2020).order_by("position").first()
+    indicator.external_source = "SDI"
+    indicator.save()
+
+    assert FrameworkVersion.objects.get(pk=spbe2020.pk).external_codes() == (indicator.code,)
