@@ -167,6 +167,22 @@ class FrameworkVersion(models.Model):
 
         return self.per_revision("external", rows)
 
+    def filter_choices(self) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
+        """(pk, label as __str__ gives it) of the domains and of the aspects,
+        in order: the review queue's filters list them on every request.
+        Cached like to_spec()."""
+
+        def rows():
+            return tuple(
+                tuple(
+                    (pk, f"{code} {name}")
+                    for pk, code, name in related.values_list("pk", "code", "name")
+                )
+                for related in (self.domains, self.aspects)
+            )
+
+        return self.per_revision("filter_choices", rows)
+
     def per_revision(self, what: str, read):
         """read()'s rows, read once per process and revision of this version
         (what to_spec(), outline() and indicators.framework_texts keep)."""

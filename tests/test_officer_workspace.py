@@ -129,8 +129,75 @@ def test_my_indicators_query_count_does_not_grow(client, django_assert_max_num_q
     big_count, response = _list_queries(client, django_assert_max_num_queries, officer_of(big_opd))
     assert text(response).count("/jawaban/") == 47
     assert big_count == small_count
+    # Session, user, memberships, the contributed pairs, the rows, the
+    # progress of every period, the level names.
+    assert big_count == 7
     with django_assert_max_num_queries(small_count):
         client.get(reverse("assessments:my_indicators"))
+
+
+# The loop body my_indicators.html had before the view wrote the rows.
+TEMPLATE_ROW = """<tr>
+        <td>{{ answer.code }}</td>
+        <td><a href="{{ answer.url }}">{{ answer.name }}</a>{% if answer.is_contribution %} <span class="badge text-bg-light d-md-none">{{ contributor_label }}</span>{% endif %}</td>
+        <td class="d-none d-md-table-cell"><span title="{{ answer.aspect_name }}">{{ answer.aspect_code }}</span></td>
+        <td class="d-none d-md-table-cell">{{ answer.opd }}{% if answer.is_contribution %} <span class="badge text-bg-light">{{ contributor_label }}</span>{% endif %}</td>
+        <td><span class="badge {{ answer.state_class }}">{{ answer.state_label }}</span></td>
+        <td class="num">{% if answer.level %}{{ answer.level }}{% if answer.level_name %} <span class="small text-muted d-none d-sm-inline">{{ answer.level_name }}</span>{% endif %}{% else %}–{% endif %}</td>
+        <td class="num text-nowrap d-none d-md-table-cell">{{ answer.evidence }}</td>
+      </tr>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_my_indicators_rows_are_written_as_the_template_wrote_them(client, officer_world, language):
+    from django.conf import settings
+    from django.template import engines
+    from django.utils import translation
+
+    from assessments.templatetags.officer_tags import state_badge_class
+
+    w = officer_world
+    w.assignment.contributors.add(w.other_opd)
+    own = AssignmentFactory(period=w.period, responsible_opd=w.other_opd)
+    lifecycle.answers_ensure(period=w.period)
+    Answer.objects.filter(pk=w.answer.pk).update(proposed_level=3)
+    mine = Answer.objects.get(period=w.period, indicator=own.indicator)
+    client.force_login(w.outsider)  # officer of other_opd: one own answer, one contribution
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = text(client.get(reverse("assessments:my_indicators")))
+    assert f'<html lang="{language}"' in body
+    template = engines["django"].from_string(TEMPLATE_ROW)
+    with translation.override(language):
+        for answer, level, level_name, contribution, evidence in (
+            (
+                Answer.objects.get(pk=w.answer.pk),
+                "3",
+                "Terdefinisi",
+                True,
+                "0 berkas" if language == "id" else "0 files",
+            ),
+            (mine, "", "", False, "0 berkas" if language == "id" else "0 files"),
+        ):
+            expected = template.render(
+                {
+                    "answer": {
+                        "code": answer.indicator.code,
+                        "url": reverse("assessments:answer_detail", args=[answer.public_id]),
+                        "name": answer.indicator.name,
+                        "is_contribution": contribution,
+                        "aspect_name": answer.indicator.aspect.name,
+                        "aspect_code": answer.indicator.aspect.code,
+                        "opd": answer.opd.short_name,
+                        "state_class": state_badge_class(answer.state),
+                        "state_label": answer.get_state_display(),
+                        "level": level,
+                        "level_name": level_name,
+                        "evidence": evidence,
+                    },
+                    "contributor_label": translation.gettext("kontributor"),
+                }
+            )
+            assert expected in body
 
 
 # --- answer page -------------------------------------------------------------------------

@@ -145,8 +145,8 @@ def test_queue_query_count_does_not_grow_with_answers(client, world):
         assert client.get(url("queue")).status_code == 200
     for _ in range(60):
         submitted(world.period, world.opd)
-    # Their new indicators raised the framework's revision: its cached texts
-    # (indicators.framework_texts) are read again once.
+    # Their new indicators raised the framework's revision: the first request
+    # reads its cached texts and the queue's choices again, the next ones not.
     client.get(url("queue"))
     with CaptureQueriesContext(connection) as many:
         response = client.get(url("queue"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from assessments.forms.rendering import attrs_html
@@ -44,14 +45,11 @@ class PlainSelect(forms.Select):
                 option_value
             ) in chosen
             has_selected |= selected
+            # select_option.html's own closing newline follows each option;
+            # no format_html() per option (most of the select's time).
             html.append(
-                format_html(
-                    # select_option.html's own closing newline follows each option.
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option_value),
-                    mark_safe(" selected") if selected else "",
-                    label,
-                )
+                f'\n  <option value="{conditional_escape(str(option_value))}"'
+                f"{' selected' if selected else ''}>{conditional_escape(label)}</option>\n"
             )
         html.append("\n</select>")
         return mark_safe("".join(html))
@@ -74,6 +72,8 @@ class RowChoiceField(forms.ModelChoiceField):
 
     iterator = RowChoiceIterator
     widget = PlainSelect
+    # pk -> instance, when the caller holds every choice already (offer()).
+    offered = None
 
     def __init__(
         self, *, label_columns: tuple[str, ...], label_from_row: Callable[..., str], **kwargs
@@ -81,3 +81,26 @@ class RowChoiceField(forms.ModelChoiceField):
         self.label_columns = label_columns
         self.label_from_row = label_from_row
         super().__init__(**kwargs)
+
+    def offer(self, pairs, *, instances: dict | None = None) -> None:
+        """Options from (pk, label) pairs the caller already holds, listed
+        without a query; with `instances` (pk -> instance) a chosen value is
+        found there too, not read again. Without them it is looked up in the
+        queryset as usual (and must be in it)."""
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        self.choices = [*empty, *pairs]
+        self.offered = instances
+
+    def to_python(self, value):
+        if self.offered is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        try:
+            # int() as the primary key's own lookup converts it.
+            return self.offered[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None

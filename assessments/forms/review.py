@@ -4,6 +4,7 @@ reopening a validated answer and the bulk decisions."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import rendering
@@ -41,6 +42,9 @@ def _code_and_name_filter(label, model, empty_label) -> RowChoiceField:
 
 
 class ReviewFilterForm(forms.Form):
+    # Its search box written in Python too (the selects write themselves).
+    default_renderer = rendering.renderer
+
     # Labels as the models' __str__ gives them, from the columns it reads.
     period = RowChoiceField(
         label=_("Periode"),
@@ -76,14 +80,29 @@ class ReviewFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, periods, period):
+        """`periods`: a queryset, or the periods themselves (their instansi
+        loaded) when the caller has listed them already."""
         super().__init__(data)
-        self.fields["period"].queryset = periods
         self.fields["period"].empty_label = None
+        if isinstance(periods, QuerySet):
+            self.fields["period"].queryset = periods
+        else:
+            self.fields["period"].offer(
+                [(p.pk, str(p)) for p in periods], instances={p.pk: p for p in periods}
+            )
         if period is not None:
-            self.fields["opd"].queryset = OPD.objects.filter(instansi_id=period.instansi_id)
+            # By short name alone: one instansi's OPDs need no join for its name.
+            self.fields["opd"].queryset = OPD.objects.filter(
+                instansi_id=period.instansi_id
+            ).order_by("short_name")
             self.fields["domain"].queryset = Domain.objects.filter(framework_id=period.framework_id)
             self.fields["aspect"].queryset = Aspect.objects.filter(framework_id=period.framework_id)
-            if not self.fields["domain"].queryset.exists():
+            # Listed from the framework's per-revision cache; a chosen one is
+            # still checked against its queryset.
+            domains, aspects = period.framework.filter_choices()
+            self.fields["domain"].offer(domains)
+            self.fields["aspect"].offer(aspects)
+            if not domains:
                 # Pemdi 2026 has no domain level: no empty filter to puzzle over.
                 del self.fields["domain"]
         for name, field in self.fields.items():
@@ -162,6 +181,8 @@ class ReopenForm(DecisionForm):
 class BulkReturnForm(forms.Form):
     """One reason and one note for every selected answer."""
 
+    # The queue renders it on every request: its note box written in Python.
+    default_renderer = rendering.renderer
     # It shares the queue's form with bulk acceptance, which needs neither field.
     use_required_attribute = False
 

@@ -62,17 +62,11 @@ def safe_next(request, candidate: str | None) -> str:
     return reverse("review:queue")
 
 
-def _default_period(user, periods) -> EvaluationPeriod | None:
+def _default_period(periods, counts) -> EvaluationPeriod | None:
     """The newest period with answers waiting for this reviewer, else the
     newest still under review, else the newest of all: an empty new year must
     not hide the work left in the previous one."""
-    periods = list(periods)
-    waiting = set(
-        access.review_queue_answers(user)
-        .filter(state=AnswerState.SUBMITTED, period__in=[p.pk for p in periods])
-        .values_list("period_id", flat=True)
-        .distinct()
-    )
+    waiting = {period_id for period_id, state in counts if state == AnswerState.SUBMITTED}
     for candidates in (
         [p for p in periods if p.pk in waiting and p.accepts_reviews()],
         [p for p in periods if p.accepts_reviews()],
@@ -81,6 +75,31 @@ def _default_period(user, periods) -> EvaluationPeriod | None:
         if candidates:
             return candidates[0]
     return None
+
+
+def _chosen_period(periods, chosen: str) -> EvaluationPeriod:
+    """The period the address names, from the list the page shows: 404 when
+    it is not one of them."""
+    try:
+        pk = int(chosen)
+    except ValueError:
+        raise Http404 from None
+    for period in periods:
+        if period.pk == pk:
+            return period
+    raise Http404
+
+
+def _state_counts(user, periods) -> dict[tuple[int, str], int]:
+    """(period, state) -> answers in the user's queue, for these periods."""
+    return {
+        (period_id, state): n
+        for period_id, state, n in access.review_queue_answers(user)
+        .filter(period__in=[p.pk for p in periods])
+        .values_list("period_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
 
 
 def _ordering(sort: str) -> list:
@@ -165,15 +184,21 @@ def next_waiting(user, answer: Answer, next_url: str) -> Waiting | None:
 def review_queue(request):
     if not access.reads_review_queue(request.user):
         raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
-    periods = (
-        access.review_queue_periods(request.user)
-        .select_related("instansi")  # the page names its period
+    # Listed once: the period filter's options, the chosen period (its
+    # framework and item mode included) and the default all come from here.
+    periods = list(
+        items.with_item_mode(access.review_queue_periods(request.user))
+        .select_related("instansi", "framework")
         .order_by("-year", "instansi__name")
     )
     if request.GET.get("period"):
-        period = access.get_visible_or_404(periods, pk=request.GET["period"])
+        period = _chosen_period(periods, request.GET["period"])
+        counts = _state_counts(request.user, [period])
     else:
-        period = _default_period(request.user, periods)
+        # One count per period and state: it finds the default and the
+        # chosen period's summary in one query.
+        counts = _state_counts(request.user, periods)
+        period = _default_period(periods, counts)
 
     data = request.GET.copy()
     data.setdefault("state", AnswerState.SUBMITTED)
@@ -188,34 +213,13 @@ def review_queue(request):
     state_counts = {}
     reviews = period is not None and access.can_review(request.user, period)
     can_decide = reviews and period.accepts_reviews()
-    item_mode = period is not None and items.uses_items(period.framework)
+    item_mode = period is not None and period.uses_items
     here = request.get_full_path()
     if period is not None:
-        # A subquery, not a join with GROUP BY: the page's COUNT then leaves
-        # it out, and PostgreSQL plans both queries in about half the time.
-        evidence = (
-            EvidenceFile.objects.filter(answer=OuterRef("pk"), withdrawn_at__isnull=True)
-            .order_by()
-            .values("answer")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        answers = queue_answers(request.user, period, filters).annotate(
-            evidence_count=Coalesce(Subquery(evidence), 0)
-        )
-        state = filters.get("state") or AnswerState.SUBMITTED
-        if state != ALL_STATES:
-            answers = answers.filter(state=state)
-        page = Paginator(answers.values(*ROW_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+        state_counts = {state: n for (pk, state), n in counts.items() if pk == period.pk}
+        page = _queue_page(request, period, filters, state_counts)
         # The page iterates the rows, ready to show, instead of the answers.
         page.object_list = queue_rows(page, here=here, selectable=can_decide and not item_mode)
-        state_counts = dict(
-            access.review_queue_answers(request.user)
-            .filter(period=period)
-            .values_list("state")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
     return render(
         request,
         "assessments/review_queue.html",
@@ -236,6 +240,32 @@ def review_queue(request):
             ],
         },
     )
+
+
+def _queue_page(request, period, filters: dict, state_counts: dict):
+    """The page of answers the filters select, as values."""
+    # A subquery, not a join with GROUP BY: the page's COUNT then leaves
+    # it out, and PostgreSQL plans both queries in about half the time.
+    evidence = (
+        EvidenceFile.objects.filter(answer=OuterRef("pk"), withdrawn_at__isnull=True)
+        .order_by()
+        .values("answer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    answers = queue_answers(request.user, period, filters).annotate(
+        evidence_count=Coalesce(Subquery(evidence), 0)
+    )
+    state = filters.get("state") or AnswerState.SUBMITTED
+    if state != ALL_STATES:
+        answers = answers.filter(state=state)
+    paginator = Paginator(answers.values(*ROW_COLUMNS), PAGE_SIZE)
+    if not any(filters.get(name) for name in ("opd", "domain", "aspect", "q")):
+        # Filtered by state alone: the summary has counted them already.
+        paginator.count = (
+            sum(state_counts.values()) if state == ALL_STATES else state_counts.get(state, 0)
+        )
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _sorting(request, sort: str) -> dict:

@@ -8,10 +8,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from urllib.parse import quote
 
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, localize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -58,6 +62,57 @@ class QueueRow:
     submitted: str
     waiting: str
 
+    @property
+    def html(self) -> SafeString:
+        """The row's markup, as the queue's template wrote it per cell (byte
+        for byte; tests/test_review_queue_rows.py compares): one call
+        instead of a dozen template variables and filters per row."""
+        return format_html(
+            _ROW,
+            (
+                format_html(_CHECKBOX, self.public_id, localize(self.version), self.select_label)
+                if self.selectable
+                else ""
+            ),
+            self.url,
+            self.indicator,
+            self.aspect_code,
+            self.opd_name,
+            self.opd_short_name,
+            _level(self.proposed_level),
+            _level(self.validated_level),
+            localize(self.evidence_count),
+            self.badge,
+            self.state_label,
+            self.submitted,
+            format_html(_WAITING, self.waiting) if self.waiting else "",
+        )
+
+
+_ROW = """<tr>
+          <td>
+            {}
+          </td>
+          <td><a href="{}">{}</a></td>
+          <td>{}</td>
+          <td title="{}">{}</td>
+          <td class="num">{}</td>
+          <td class="num">{}</td>
+          <td class="num">{}</td>
+          <td><span class="badge {}">{}</span></td>
+          <td>{}{}</td>
+        </tr>"""
+_CHECKBOX = """
+            <input class="form-check-input" type="checkbox" name="selected"
+                   value="{0}:{1}" id="sel-{0}">
+            <label class="visually-hidden" for="sel-{0}">{2}</label>
+            """
+_WAITING = ' <span class="small text-muted">({})</span>'
+
+
+def _level(level: int | None) -> str:
+    return mark_safe("–") if level is None else localize(level)
+
 
 def _submitted(at: datetime | None) -> str:
     """As `{{ at|date:"SHORT_DATETIME_FORMAT" }}` shows it, in the portal's zone."""
@@ -67,7 +122,13 @@ def _submitted(at: datetime | None) -> str:
 def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
     """The queue's rows ready to show; `selectable` when bulk decisions are
     open, and then only for submitted answers."""
-    labels = dict(AnswerState.choices)
+    # Each label, text and time written once per page, not once per row:
+    # "submit all" gives a whole batch of answers the same submission time.
+    labels = {value: str(label) for value, label in AnswerState.choices}
+    select_label = _("Pilih indikator %(code)s")
+    now = timezone.now()
+    submitted = cache(_submitted)
+    waiting = cache(lambda at: timesince(at, now))
     # One reverse() for the page: the rows' addresses differ only in the id.
     url = reverse("review:detail", kwargs={"public_id": _URL_ID}) + "?next=" + quote(here, safe="/")
     return [
@@ -76,7 +137,7 @@ def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
             public_id=row["public_id"],
             version=row["version"],
             selectable=selectable and row["state"] == AnswerState.SUBMITTED,
-            select_label=_("Pilih indikator %(code)s") % {"code": row["indicator__code"]},
+            select_label=select_label % {"code": row["indicator__code"]},
             url=url.replace(str(_URL_ID), str(row["public_id"]), 1),
             indicator=f"{row['indicator__code']}. {row['indicator__name']}",
             aspect_code=row["indicator__aspect__code"],
@@ -87,9 +148,9 @@ def queue_rows(rows, *, here: str, selectable: bool) -> list[QueueRow]:
             evidence_count=row["evidence_count"],
             state_label=labels.get(row["state"], row["state"]),
             badge=state_badge_class(row["state"]),
-            submitted=_submitted(row["submitted_at"]),
+            submitted=submitted(row["submitted_at"]),
             waiting=(
-                timesince(row["submitted_at"])
+                waiting(row["submitted_at"])
                 if row["state"] == AnswerState.SUBMITTED and row["submitted_at"]
                 else ""
             ),
