@@ -33,10 +33,12 @@ from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
 
 def _answer_or_404(user, public_id) -> Answer:
-    return access.get_visible_or_404(
-        access.visible_answers(user).select_related(
-            "indicator__aspect__domain", "period__framework", "period__instansi", "opd"
-        ),
+    return access.get_visible_answer_or_404(
+        user,
+        "indicator__aspect__domain",
+        "period__framework",
+        "period__instansi",
+        "opd",
         public_id=public_id,
     )
 
