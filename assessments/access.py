@@ -111,6 +111,36 @@ def visible_answers(user) -> QuerySet[Answer]:
     )
 
 
+def sees_answer(user, answer: Answer) -> bool:
+    """Whether visible_answers(user) holds `answer` (its period loaded): the
+    same rule checked on one row already read. Building and planning the
+    rule's subquery cost more than the row; only a contributor is asked
+    about the assignment."""
+    scope = scope_for(user)
+    if scope.is_superuser or answer.opd_id in scope.officer_opds:
+        return True
+    if scope.has_role(answer.period.instansi_id, *INSTANSI_WIDE_ROLES):
+        return True
+    return bool(scope.officer_opds) and _contributes(scope, answer)
+
+
+def _contributes(scope: Scope, answer: Answer) -> bool:
+    return Assignment.objects.filter(
+        period_id=answer.period_id,
+        indicator_id=answer.indicator_id,
+        contributors__in=scope.officer_opds,
+    ).exists()
+
+
+def get_visible_answer_or_404(user, *related: str, **lookup) -> Answer:
+    """visible_answers(user).select_related(*related).get(**lookup), the rule
+    checked on the row read (sees_answer): 404 when not visible."""
+    answer = get_visible_or_404(Answer.objects.select_related("period", *related), **lookup)
+    if not sees_answer(user, answer):
+        raise Http404
+    return answer
+
+
 def visible_evidence(user) -> QuerySet[EvidenceFile]:
     return EvidenceFile.objects.filter(answer__in=visible_answers(user))
 
@@ -132,11 +162,7 @@ def can_add_evidence(user, answer: Answer) -> bool:
     scope = scope_for(user)
     if answer.opd_id in scope.officer_opds:
         return True
-    return Assignment.objects.filter(
-        period_id=answer.period_id,
-        indicator_id=answer.indicator_id,
-        contributors__in=scope.officer_opds,
-    ).exists()
+    return _contributes(scope, answer)
 
 
 def can_review(user, period: EvaluationPeriod) -> bool:
@@ -250,11 +276,12 @@ def can_manage_account(user, member) -> bool:
 
 def answer_a_year_earlier(user, answer):
     """The same indicator's answer a year earlier, if this user may see it
-    (another OPD may have held it then); shown beside this year's level."""
+    (another OPD may have held it then); shown beside this year's level.
+    At most one answer matches (one per period and indicator), so it is read
+    and then checked (sees_answer)."""
     period = answer.period
-    return (
-        visible_answers(user)
-        .filter(
+    earlier = (
+        Answer.objects.filter(
             period__instansi_id=period.instansi_id,
             period__year=period.year - 1,
             indicator__code=answer.indicator.code,
@@ -262,3 +289,4 @@ def answer_a_year_earlier(user, answer):
         .select_related("period", "opd")
         .first()
     )
+    return earlier if earlier is not None and sees_answer(user, earlier) else None

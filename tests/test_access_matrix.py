@@ -737,6 +737,29 @@ def test_answers_evidence_and_reports_are_addressed_by_uuid():
     )
 
 
+def test_the_rule_checked_on_one_answer_agrees_with_the_visible_answers(world):
+    """access.sees_answer (the answer and decision pages, last year's answer)
+    is visible_answers written for one row: both agree for every actor and
+    answer, a contributing OPD's officer included."""
+    from assessments import access
+    from assessments.models import Assignment
+
+    Assignment.objects.get(period=world.period, indicator=world.answer.indicator).contributors.add(
+        world.other_opd
+    )
+    answers = list(Answer.objects.select_related("period"))
+    for actor, user in world.people.items():
+        if user is None:
+            continue
+        user = type(user).objects.get(pk=user.pk)  # a fresh scope
+        visible = set(access.visible_answers(user).values_list("pk", flat=True))
+        seen = {a.pk for a in answers if access.sees_answer(user, a)}
+        assert seen == visible, actor
+    assert world.answer.pk in {
+        a.pk for a in answers if access.sees_answer(world.people["other_officer"], a)
+    }
+
+
 def test_a_guessed_uuid_is_a_404_for_everyone(world, client):
     """Knowing the URL shape gets nobody anything."""
     import uuid

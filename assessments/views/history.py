@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -63,8 +66,7 @@ def answer_history(answer, borders: dict[str, str], *, complete: bool = False) -
     """The answer's latest HISTORY_SHOWN events (all if `complete`), oldest
     first, each with `border` (from `borders` by kind), `when`, `who`,
     `kind_label`, `states` (before and after, or None), `reason_label` and
-    `changes` ((label, before, after, folded) per field written; the
-    explanation is folded)."""
+    `changes` (the HTML of every field written; the explanation folded)."""
     found = answer.events.select_related("actor")
     if complete:
         events, earlier = list(found), False
@@ -82,6 +84,7 @@ def _prepared(events: list[AnswerEvent], borders: dict[str, str]) -> list[Answer
     kinds = {value: str(label) for value, label in EventKind.choices}
     reasons = {value: str(label) for value, label in ReturnReason.choices}
     labels: dict[str, str] = {}
+    before_after = _("sebelum → sesudah")
     for event in events:
         event.border = borders.get(event.kind, "border-secondary")
         event.when = date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT")
@@ -98,9 +101,33 @@ def _prepared(events: list[AnswerEvent], borders: dict[str, str]) -> list[Answer
         for name, value_before, value_after in event.field_changes:
             if name not in labels:
                 labels[name] = capfirst(answer_field_label(name))
-            changes.append((labels[name], value_before, value_after, name == "explanation"))
-        event.changes = changes
+            if name == "explanation":
+                changes.append(_folded(labels[name], before_after, value_before, value_after))
+            else:
+                changes.append(_inline(labels[name], value_before, value_after))
+        event.changes = mark_safe("\n      ".join(changes))
     return events
+
+
+# Written here rather than by an included template: an include per event
+# cost more than the rest of the event.
+def _folded(label, before_after, before, after) -> SafeString:
+    """Long text (the explanation) folded as before → after."""
+    return format_html(
+        '<details class="small"><summary>{}: {}</summary>\n'
+        '        <div class="row g-1">\n'
+        '          <div class="col-6 border rounded p-1">{}</div>\n'
+        '          <div class="col-6 border rounded p-1">{}</div>\n'
+        "        </div>\n      </details>",
+        label,
+        before_after,
+        linebreaksbr(before) or "–",
+        linebreaksbr(after) or "–",
+    )
+
+
+def _inline(label, before, after) -> SafeString:
+    return format_html('<div class="small">{}: {} → {}</div>', label, before or "–", after or "–")
 
 
 def _who(actor) -> str:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +24,7 @@ from assessments.models import (
     Answer,
     AnswerState,
 )
+from assessments.templatetags.id_format import waktu
 from assessments.views.conversation import decision_of
 from assessments.views.history import (
     answer_history,
@@ -33,10 +36,12 @@ from spbe_portal.errors import Conflict, DomainError, NotAllowed, status_of
 
 
 def _answer_or_404(user, public_id) -> Answer:
-    return access.get_visible_or_404(
-        access.visible_answers(user).select_related(
-            "indicator__aspect__domain", "period__framework", "period__instansi", "opd"
-        ),
+    return access.get_visible_answer_or_404(
+        user,
+        "indicator__aspect__domain",
+        "period__framework",
+        "period__instansi",
+        "opd",
         public_id=public_id,
     )
 
@@ -59,8 +64,21 @@ HISTORY_BORDER = {
 
 
 def _evidence(answer):
+    """The answer's files and links, current and withdrawn, each with the
+    addresses and texts its row shows: per row, the template's url tags and
+    filters cost more than the rest of the row."""
     files = list(answer.evidence_files.select_related("uploaded_by"))
     links = list(answer.evidence_links.select_related("added_by"))
+    for f in files:
+        key = {"public_id": f.public_id}
+        f.download_url = reverse("assessments:evidence_download", kwargs=key)
+        f.withdraw_url = reverse("assessments:evidence_withdraw", kwargs=key)
+        f.size_text = filesizeformat(f.size)
+        f.uploaded_text = waktu(f.uploaded_at)
+    for link in links:
+        link.withdraw_url = reverse(
+            "assessments:evidence_link_withdraw", kwargs={"public_id": link.public_id}
+        )
     return files, {
         "files": [f for f in files if f.withdrawn_at is None],
         "withdrawn_files": [f for f in files if f.withdrawn_at is not None],

@@ -36,10 +36,12 @@ def _answer_for_review(request, public_id, *, readers=False):
     """404 for answers the user may not see; 403 for those they see but may
     not review (officers of the OPD, leadership). With `readers`,
     administrators may open the page too: they reopen validated answers."""
-    answer = access.get_visible_or_404(
-        access.visible_answers(request.user).select_related(
-            "period__framework", "period__instansi", "indicator__aspect", "opd"
-        ),
+    answer = access.get_visible_answer_or_404(
+        request.user,
+        "period__framework",
+        "period__instansi",
+        "indicator__aspect",
+        "opd",
         public_id=public_id,
     )
     if access.can_review(request.user, answer.period):
