@@ -117,9 +117,18 @@ def test_officer_answers_attaches_and_submits_by_keyboard(
     assert answer.explanation.startswith("FAKTA: Pergub 5/2024")
 
     # Attach: the file input opens its chooser from the keyboard too.
+    # Playwright turns on file-chooser interception without waiting for it
+    # (fire and forget) when the first listener is added; a listener added
+    # only around the key press can lose that race and the chooser opens
+    # unseen. Subscribed here, interception is on long before Space.
+    def keep_intercepting(chooser):
+        pass
+
+    page.on("filechooser", keep_intercepting)
     tab_to(page, "#evidence-files")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
+    page.remove_listener("filechooser", keep_intercepting)
     chooser.value.set_files(
         files=[{"name": "pergub.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
