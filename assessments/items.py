@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import lifecycle
 from assessments.models import (
     Answer,
-    EvaluationPeriod,
     EvidenceFile,
     EvidenceItemAnswer,
     ItemState,
@@ -40,16 +38,6 @@ def uses_items(framework: FrameworkVersion) -> bool:
     """True when the framework answers indicators item by item (from its
     texts cached per revision: no query once read)."""
     return texts_of(framework).uses_items
-
-
-def with_item_mode(periods: QuerySet[EvaluationPeriod]) -> QuerySet[EvaluationPeriod]:
-    """The periods, each with `uses_items` (uses_items() of its framework)
-    read in the same query: the review queue lists them anyway."""
-    return periods.annotate(uses_items=Exists(_items_of(OuterRef("framework_id"))))
-
-
-def _items_of(framework) -> QuerySet[EvidenceItem]:
-    return EvidenceItem.objects.filter(indicator__framework=framework)
 
 
 @dataclass

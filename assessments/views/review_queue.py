@@ -185,9 +185,9 @@ def review_queue(request):
     if not access.reads_review_queue(request.user):
         raise PermissionDenied(_("Halaman ini hanya untuk asesor internal."))
     # Listed once: the period filter's options, the chosen period (its
-    # framework and item mode included) and the default all come from here.
+    # framework included) and the default all come from here.
     periods = list(
-        items.with_item_mode(access.review_queue_periods(request.user))
+        access.review_queue_periods(request.user)
         .select_related("instansi", "framework")
         .order_by("-year", "instansi__name")
     )
@@ -213,7 +213,7 @@ def review_queue(request):
     state_counts = {}
     reviews = period is not None and access.can_review(request.user, period)
     can_decide = reviews and period.accepts_reviews()
-    item_mode = period is not None and period.uses_items
+    item_mode = period is not None and items.uses_items(period.framework)
     here = request.get_full_path()
     if period is not None:
         state_counts = {state: n for (pk, state), n in counts.items() if pk == period.pk}
