@@ -20,18 +20,27 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
+# How an exact value is written; read by callers as scoring.display and so on.
+from indicators.exact_text import EXACT_DECIMAL_PLACES as EXACT_DECIMAL_PLACES
+from indicators.exact_text import display as display
+from indicators.exact_text import exact_string as exact_string
+from indicators.exact_text import rounded as rounded
+from indicators.exact_text import to_decimal as to_decimal
+
 HUNDRED = Fraction(100)
-EXACT_DECIMAL_PLACES = 10
 # Index points (weight × level / 100) are shown with four decimals: weights
 # are percentages with two decimals in both shipped frameworks, so four places
 # show every point figure exactly, and an OPD's points and open points add up
 # to the index and to the maximum without rounding drift (one raise of a
 # 1.30 % indicator is 0.0130).
 POINTS_PLACES = 4
+# Scores a framework's plan keeps for reuse (bounded: an index slot can take
+# many values over a national year).
+SCORES_REMEMBERED = 50_000
 
 
 class ScoringError(ValueError):
@@ -197,46 +206,6 @@ class Contribution:
         return self.points * HUNDRED / self.weight if self.weight else None
 
 
-def to_decimal(value: Fraction) -> Decimal:
-    """Exact when the value terminates; otherwise 28 significant digits."""
-    with localcontext() as ctx:
-        ctx.prec = 28
-        quotient = Decimal(value.numerator) / Decimal(value.denominator)
-    return quotient
-
-
-def exact_string(value: Fraction) -> str:
-    """Plain decimal without superfluous zeros: '3.7885', '4', '2.8181818181'
-    (a repeating value is cut after EXACT_DECIMAL_PLACES decimals)."""
-    denominator = value.denominator
-    # The value terminates after max(a, b) places when the denominator is
-    # 2**a * 5**b; counting factors beats trying 10**places one by one.
-    twos = (denominator & -denominator).bit_length() - 1
-    rest, fives = denominator >> twos, 0
-    while rest % 5 == 0:
-        rest //= 5
-        fives += 1
-    places = min(max(twos, fives), EXACT_DECIMAL_PLACES) if rest == 1 else EXACT_DECIMAL_PLACES
-    text = format(Decimal(value.numerator * 10**places // denominator).scaleb(-places), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def display(value: Fraction, places: int = 2) -> str:
-    """Half-up rounding of the exact value, as the published results round:
-    4.765 -> '4.77', 4.745 -> '4.75'. Integer arithmetic, so no tie is lost."""
-    # floor(value * 10**places + 1/2) on integers (an int has a numerator
-    # and denominator too), since Fraction operations dominate bulk runs.
-    scaled = (2 * value.numerator * 10**places + value.denominator) // (2 * value.denominator)
-    return format(Decimal(scaled).scaleb(-places), "f")
-
-
-def rounded(value: Fraction | None, places: int = 2) -> Decimal | None:
-    """`display()` as a Decimal (None stays None), for tables and cells."""
-    return None if value is None else Decimal(display(value, places))
-
-
 def predicate(value: Fraction, bands: tuple[Band, ...]) -> str | None:
     """The label of the highest band whose lower bound the exact value reaches;
     None below the lowest band (no predicate rather than a wrong one)."""
@@ -311,22 +280,33 @@ def compute_values(spec: FrameworkSpec, values: Mapping[str, Fraction | int]) ->
     return _weighted(spec, checked)
 
 
+def compute_complete(spec: FrameworkSpec, usable: Mapping[str, int]) -> IndexResult | None:
+    """`compute()` of levels as `usable_levels()` returns them, which are
+    checked already: the result when every indicator has one, else None."""
+    if len(usable) != len(spec._plan.indicators):
+        return None
+    return _weighted(spec, usable)
+
+
 def _weighted(spec: FrameworkSpec, checked: Mapping[str, Fraction | int]) -> IndexResult:
     plan = spec._plan
     aspect_points = [0] * len(plan.aspects)
     for code, position, weight in plan.indicators:
         aspect_points[position] += weight * checked[code]
 
+    score = plan.score_of_slot
     aspects = {
-        code: plan.score(aspect_points[position], scale)
+        code: score(aspect_points[position], position, scale)
         for position, (code, scale) in enumerate(plan.aspects)
     }
     domains = {
-        code: plan.score(sum(aspect_points[p] for p in positions), scale)
-        for code, positions, scale in plan.domains
+        code: score(sum(aspect_points[p] for p in positions), slot, scale)
+        for code, positions, scale, slot in plan.domains
     }
     return IndexResult(
-        index=plan.score(sum(aspect_points), plan.index_scale), domains=domains, aspects=aspects
+        index=score(sum(aspect_points), plan.index_slot, plan.index_scale),
+        domains=domains,
+        aspects=aspects,
     )
 
 
@@ -347,21 +327,40 @@ class _Plan:
         )
         # value = points / (weight * common): `scale` is that divisor's inverse.
         self.aspects = tuple((a.code, 1 / (Fraction(a.weight) * common)) for a in spec.aspects)
+        # Each figure has a slot of its own in the scores remembered below:
+        # the aspects' positions, then the domains, then the index.
         self.domains = tuple(
             (
                 d.code,
                 tuple(p for p, a in enumerate(spec.aspects) if a.domain == d.code),
                 1 / (Fraction(d.weight) * common),
+                len(spec.aspects) + n,
             )
-            for d in spec.domains
+            for n, d in enumerate(spec.domains)
         )
         self.index_scale = 1 / (HUNDRED * common)
+        self.index_slot = len(spec.aspects) + len(spec.domains)
+        self._scores: dict[tuple[int, int], Score] = {}
         # The exact reverse of predicate()'s ascending stable order (not
         # sorted(reverse=True), which keeps ties in their original order).
         self.bands = tuple(
             (Fraction(b.lower).numerator, Fraction(b.lower).denominator, b.inclusive, b.label)
             for b in sorted(spec.bands, key=lambda b: b.lower)[::-1]
         )
+
+    def score_of_slot(self, points: int | Fraction, slot: int, scale: Fraction) -> Score:
+        """score(), remembered per slot for whole points: a year's thousands
+        of level sets give each aspect and domain a few hundred values, and
+        a Score is immutable."""
+        if type(points) is not int:
+            return self.score(points, scale)
+        key = (slot, points)
+        found = self._scores.get(key)
+        if found is None:
+            if len(self._scores) >= SCORES_REMEMBERED:
+                self._scores.clear()
+            found = self._scores[key] = self.score(points, scale)
+        return found
 
     def score(self, points: int | Fraction, scale: Fraction) -> Score:
         if type(points) is int:
@@ -411,7 +410,7 @@ def compute_partial(spec: FrameworkSpec, levels: Mapping[str, object]) -> Partia
     missing = tuple(code for code in spec.indicator_codes if code not in usable)
     return PartialResult(
         index=None if missing else score(range(len(plan.aspects)), plan.index_scale),
-        domains={code: score(positions, scale) for code, positions, scale in plan.domains},
+        domains={code: score(positions, scale) for code, positions, scale, _slot in plan.domains},
         aspects={code: score((p,), scale) for p, (code, scale) in enumerate(plan.aspects)},
         missing=missing,
     )

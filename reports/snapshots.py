@@ -88,10 +88,11 @@ def evaluate(spec: scoring.FrameworkSpec, levels: Mapping[str, int]) -> Evaluati
     """Only levels of the framework's indicators within its range count;
     anything else is reported as missing rather than guessed."""
     usable = scoring.usable_levels(spec, levels)
-    missing = [code for code in spec.indicator_codes if code not in usable]
-    if missing:
+    result = scoring.compute_complete(spec, usable)
+    if result is None:
+        missing = [code for code in spec.indicator_codes if code not in usable]
         return Evaluation(levels=usable, missing=missing)
-    return Evaluation(levels=usable, result=scoring.compute(spec, usable))
+    return Evaluation(levels=usable, result=result)
 
 
 def score_as_json(score: scoring.Score) -> dict[str, str]:
@@ -288,10 +289,15 @@ def _year_levels(
         .order_by()
         .values_list("period_id", "indicator__code", *(LEVEL_FIELD[b] for b in names))
     )
+    # Each period's dicts in basis order, looked up once per row: 30,000
+    # rows per national year, so a tuple key per level would cost more.
+    targets = {
+        period_id: [levels[(period_id, name)] for name in names] for period_id, _fw in periods
+    }
     for period_id, code, *values in rows:
-        for name, level in zip(names, values, strict=True):
+        for target, level in zip(targets[period_id], values, strict=True):
             if level is not None:
-                levels[(period_id, name)][code] = level
+                target[code] = level
     return levels
 
 

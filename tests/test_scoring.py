@@ -507,3 +507,27 @@ def test_rounded_is_display_as_a_decimal():
     assert scoring.rounded(Fraction(4745, 1000)) == Decimal("4.75")
     assert scoring.rounded(Fraction(13, 1000), scoring.POINTS_PLACES) == Decimal("0.0130")
     assert scoring.rounded(None) is None
+
+
+@given(partial_level_sets)
+def test_compute_complete_is_compute_or_none(given_levels):
+    spec = spbe2020()
+    usable = scoring.usable_levels(spec, given_levels)
+    found = scoring.compute_complete(spec, usable)
+    if len(usable) == len(spec.indicator_codes):
+        assert as_compared(found) == as_compared(scoring.compute(spec, usable))
+    else:
+        assert found is None
+
+
+def test_remembered_scores_are_bounded_and_change_nothing(monkeypatch):
+    # A fresh spec (its own plan) with room for only a few scores: the
+    # remembered ones are dropped when full, and every result still equals
+    # the plain formulas, also for a level set scored a second time.
+    monkeypatch.setattr(scoring, "SCORES_REMEMBERED", 20)
+    spec = parse_framework_file(shipped_path("spbe-2020")).to_spec()
+    for default in (1, 2, 3, 4, 5, 3, 1):
+        for code in spec.indicator_codes[:6]:
+            given_levels = levels(default, **{f"i{code}": 5 if default < 5 else 1})
+            assert as_compared(scoring.compute(spec, given_levels)) == reference(spec, given_levels)
+            assert len(spec._plan._scores) <= 20
