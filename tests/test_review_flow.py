@@ -244,6 +244,27 @@ def test_bulk_accept_asks_first_and_says_how_many(client, world):
     assert states == [AnswerState.VALIDATED, AnswerState.VALIDATED, AnswerState.SUBMITTED]
 
 
+def test_bulk_accept_from_the_queue_of_an_answer_saved_a_thousand_times(client, world):
+    # The version travels in the checkbox and the confirmation's hidden
+    # field: written "1.234" (Indonesian grouping) it would be refused.
+    answer = submitted(world.period, world.opd)
+    Answer.objects.filter(pk=answer.pk).update(version=1234)  # as after 1,234 saves
+    client.force_login(world.reviewer)
+    body = client.get(queue()).content.decode()
+    assert f'value="{answer.public_id}:1234"' in body
+    response = client.post(
+        reverse("review:accept-bulk"), {"selected": [f"{answer.public_id}:1234"], "next": queue()}
+    )
+    assert f'value="{answer.public_id}:1234"' in response.content.decode()
+    response = client.post(
+        reverse("review:accept-bulk"),
+        {"selected": [f"{answer.public_id}:1234"], "next": queue(), "confirmed": "1"},
+    )
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert (answer.state, answer.version) == (AnswerState.VALIDATED, 1235)
+
+
 def test_a_bulk_address_entered_again_leads_to_the_queue(client, world):
     client.force_login(world.reviewer)
     for name in ("accept-bulk", "return-bulk"):

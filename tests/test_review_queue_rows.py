@@ -70,11 +70,11 @@ def test_rows_count_evidence_not_withdrawn_and_link_back_to_the_queue(client):
 
 
 # The loop body review_queue.html had before QueueRow.html wrote the rows.
-TEMPLATE_ROW = """<tr>
+TEMPLATE_ROW = """{% load l10n %}<tr>
           <td>
             {% if row.selectable %}
             <input class="form-check-input" type="checkbox" name="selected"
-                   value="{{ row.public_id }}:{{ row.version }}" id="sel-{{ row.public_id }}">
+                   value="{{ row.public_id }}:{{ row.version|unlocalize }}" id="sel-{{ row.public_id }}">
             <label class="visually-hidden" for="sel-{{ row.public_id }}">{{ row.select_label }}</label>
             {% endif %}
           </td>
