@@ -28,7 +28,11 @@ class IndexSnapshot(models.Model):
     levels whose hash is `inputs_sha256`. Incomplete inputs give a snapshot
     with `complete=False`, the missing codes, and no index."""
 
-    period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="snapshots")
+    # No index of its own: the unique (period, basis) index starts with it,
+    # and a year's recomputation writes two thousand rows into every index.
+    period = models.ForeignKey(
+        EvaluationPeriod, on_delete=models.CASCADE, related_name="snapshots", db_index=False
+    )
     basis = models.CharField(_("dasar"), max_length=20, choices=Basis.choices)
     framework = models.ForeignKey(
         FrameworkVersion, on_delete=models.PROTECT, related_name="snapshots"

@@ -3,6 +3,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessments.models import Answer
 from reports.models import IndexSnapshot
@@ -89,6 +91,24 @@ def test_hash_ignores_order_but_not_levels_or_framework():
     assert a == inputs_sha256("fw", "x" * 64, {"2": 4, "1": 3})
     assert a != inputs_sha256("fw", "x" * 64, {"1": 3, "2": 5})
     assert a != inputs_sha256("fw", "y" * 64, {"1": 3, "2": 4})
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=6),
+        st.one_of(st.integers(-5, 100_000), st.booleans(), st.none(), st.floats(0, 5)),
+        max_size=60,
+    )
+)
+def test_hash_of_any_level_set_is_that_of_its_canonical_json(levels):
+    # levels_json writes whole-number levels itself; any code (quotes,
+    # non-ASCII) and anything else a caller might pass gives the same text.
+    canonical = json.dumps(
+        {"framework": "f", "framework_sha256": "s", "levels": sorted(levels.items())},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    assert inputs_sha256("f", "s", levels) == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def test_hash_is_the_sha256_of_the_canonical_json_stored_snapshots_were_made_with():
