@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments import answering, errors, lifecycle
 from assessments.evidence import attach
 from assessments.models import (
+    OPD,
     Answer,
     AnswerEvent,
     AnswerState,
@@ -18,6 +19,7 @@ from assessments.models import (
     EvidenceLink,
     PeriodState,
 )
+from indicators.models import Indicator
 from tests.factories import (
     AnswerFactory,
     AssignmentFactory,
@@ -162,6 +164,9 @@ def test_my_indicators_rows_are_written_as_the_template_wrote_them(client, offic
     lifecycle.answers_ensure(period=w.period)
     Answer.objects.filter(pk=w.answer.pk).update(proposed_level=3)
     mine = Answer.objects.get(period=w.period, indicator=own.indicator)
+    # Texts the row must escape exactly as the template did.
+    Indicator.objects.filter(pk=own.indicator_id).update(name="Kebijakan <i>\"&\"</i> 'x'")
+    OPD.objects.filter(pk=w.other_opd.pk).update(short_name='D<&>"')
     client.force_login(w.outsider)  # officer of other_opd: one own answer, one contribution
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     body = text(client.get(reverse("assessments:my_indicators")))

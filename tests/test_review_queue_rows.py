@@ -8,6 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessments.models import AnswerState, EvidenceFile, Role
 from tests import factories
@@ -175,3 +179,16 @@ def test_a_renamed_domain_or_aspect_and_new_evidence_items_show_in_the_queue_at_
     )
     body = client.get(reverse("review:queue")).content.decode()
     assert 'name="selected"' not in body and "item-mode-note" in body
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.integers(),
+        st.text().map(mark_safe),
+    )
+)
+def test_row_cells_are_escaped_as_conditional_escape_does(value):
+    from assessments.views import markup
+
+    assert markup.cell(value) == conditional_escape(value)

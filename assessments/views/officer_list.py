@@ -19,7 +19,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +29,7 @@ from assessments.models import Answer, AnswerState, EvidenceFile, EvidenceLink
 from assessments.models.organisations import Instansi
 from assessments.models.periods import Assignment, EvaluationPeriod, PeriodState
 from assessments.templatetags.officer_tags import state_badge_class
+from assessments.views import markup
 from indicators.models import LevelName
 
 CURRENT_PERIOD_STATES = (PeriodState.OPEN, PeriodState.IN_REVIEW)
@@ -154,19 +154,19 @@ def _row(answer: dict, *, opds, names, states, url, contributor, evidence_text) 
     contribution = answer["opd_id"] not in opds
     if level:
         name = names.get((answer["period__framework_id"], answer["indicator__capability"], level))
-        level_cell = format_html("{}{}", localize(level), _level_name_html(name))
+        level_cell = markup.row("{level}{name}", level=localize(level), name=_level_name_html(name))
     else:
         level_cell = "–"
-    return format_html(
+    return markup.row(
         _ROW,
         code=answer["indicator__code"],
         url=url.replace(str(_PLACEHOLDER), str(answer["public_id"])),
         name=answer["indicator__name"],
-        small_badge=format_html(_SMALL_BADGE, contributor) if contribution else "",
+        small_badge=markup.row(_SMALL_BADGE, label=contributor) if contribution else "",
         aspect_name=answer["indicator__aspect__name"],
         aspect_code=answer["indicator__aspect__code"],
         opd=answer["opd__short_name"],
-        badge=format_html(_BADGE, contributor) if contribution else "",
+        badge=markup.row(_BADGE, label=contributor) if contribution else "",
         state_class=state_badge_class(answer["state"]),
         state_label=states[answer["state"]],
         level=level_cell,
@@ -175,7 +175,7 @@ def _row(answer: dict, *, opds, names, states, url, contributor, evidence_text) 
 
 
 def _level_name_html(name: str | None) -> str:
-    return format_html(_LEVEL_NAME, name) if name else ""
+    return markup.row(_LEVEL_NAME, name=name) if name else ""
 
 
 _ROW = """<tr>
@@ -187,9 +187,9 @@ _ROW = """<tr>
         <td class="num">{level}</td>
         <td class="num text-nowrap d-none d-md-table-cell">{evidence}</td>
       </tr>"""
-_SMALL_BADGE = ' <span class="badge text-bg-light d-md-none">{}</span>'
-_BADGE = ' <span class="badge text-bg-light">{}</span>'
-_LEVEL_NAME = ' <span class="small text-muted d-none d-sm-inline">{}</span>'
+_SMALL_BADGE = ' <span class="badge text-bg-light d-md-none">{label}</span>'
+_BADGE = ' <span class="badge text-bg-light">{label}</span>'
+_LEVEL_NAME = ' <span class="small text-muted d-none d-sm-inline">{name}</span>'
 
 
 @login_required

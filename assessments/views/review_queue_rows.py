@@ -14,14 +14,14 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from assessments.models import AnswerState
 from assessments.templatetags.officer_tags import state_badge_class
+from assessments.views import markup
 
 # What a row shows.
 ROW_COLUMNS = (
@@ -70,50 +70,47 @@ class QueueRow:
         row. The version in the checkbox is read back by the bulk
         decisions, so it is written plainly, never with a separator."""
         checkbox = (
-            _CHECKBOX.format(self.public_id, self.version, escape(self.select_label))
+            markup.row(_CHECKBOX, id=self.public_id, version=self.version, label=self.select_label)
             if self.selectable
             else ""
         )
-        waiting = _WAITING.format(escape(self.waiting)) if self.waiting else ""
-        # Every text in the row is escaped above or in the arguments below.
-        return mark_safe(
-            _ROW.format(
-                checkbox,
-                escape(self.url),
-                escape(self.indicator),
-                escape(self.aspect_code),
-                escape(self.opd_name),
-                escape(self.opd_short_name),
-                _level(self.proposed_level),
-                _level(self.validated_level),
-                _number(self.evidence_count),
-                escape(self.badge),
-                escape(self.state_label),
-                escape(self.submitted),
-                waiting,
-            )
+        return markup.row(
+            _ROW,
+            checkbox=checkbox,
+            url=self.url,
+            indicator=self.indicator,
+            aspect_code=self.aspect_code,
+            opd_name=self.opd_name,
+            opd_short_name=self.opd_short_name,
+            proposed=_level(self.proposed_level),
+            validated=_level(self.validated_level),
+            evidence=_number(self.evidence_count),
+            badge=self.badge,
+            state=self.state_label,
+            submitted=self.submitted,
+            waiting=markup.row(_WAITING, waiting=self.waiting) if self.waiting else "",
         )
 
 
 _ROW = """<tr>
           <td>
-            {}
+            {checkbox}
           </td>
-          <td><a href="{}">{}</a></td>
-          <td>{}</td>
-          <td title="{}">{}</td>
-          <td class="num">{}</td>
-          <td class="num">{}</td>
-          <td class="num">{}</td>
-          <td><span class="badge {}">{}</span></td>
-          <td>{}{}</td>
+          <td><a href="{url}">{indicator}</a></td>
+          <td>{aspect_code}</td>
+          <td title="{opd_name}">{opd_short_name}</td>
+          <td class="num">{proposed}</td>
+          <td class="num">{validated}</td>
+          <td class="num">{evidence}</td>
+          <td><span class="badge {badge}">{state}</span></td>
+          <td>{submitted}{waiting}</td>
         </tr>"""
 _CHECKBOX = """
             <input class="form-check-input" type="checkbox" name="selected"
-                   value="{0}:{1}" id="sel-{0}">
-            <label class="visually-hidden" for="sel-{0}">{2}</label>
+                   value="{id}:{version}" id="sel-{id}">
+            <label class="visually-hidden" for="sel-{id}">{label}</label>
             """
-_WAITING = ' <span class="small text-muted">({})</span>'
+_WAITING = ' <span class="small text-muted">({waiting})</span>'
 
 
 def _level(level: int | None) -> str:
