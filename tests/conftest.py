@@ -70,6 +70,24 @@ def chromium():
         browser.close()
 
 
+# htmx marks an element while its request is in flight and while the answer
+# is swapped and settled in.
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+
+
+def settled(tab) -> None:
+    """The page loaded and nothing of it still on its way: every request a
+    portal page makes after loading is htmx's (the notification badge, a
+    report job's progress), so no htmx element is busy. The API explorer
+    draws itself from a schema it fetches: for it, no network for half a
+    second. `networkidle` on every page waited those 500 ms per page."""
+    tab.wait_for_load_state("load")
+    if tab.query_selector("#swagger-ui") is not None:
+        tab.wait_for_load_state("networkidle")
+        return
+    tab.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
+
+
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh 1366x768 browser tab in Indonesian, pointed at the live server."""

@@ -42,6 +42,7 @@ from assessments.models import (
 )
 from indicators.models import EvidenceItem, LevelName
 from reports.models import IssuedDocument, JobState, ReportJob
+from tests.conftest import settled
 from tests.factories import (
     AssignmentFactory,
     EvaluationPeriodFactory,
@@ -861,7 +862,7 @@ def test_every_page_runs_under_the_csp_without_script_errors(page, live_server, 
         response = page.goto(live_server.url + url)
         assert response.ok, (name, viewer, response.status)
         assert "text/html" in response.headers["content-type"], name
-        page.wait_for_load_state("networkidle")
+        settled(page)
         assert not errors, f"{name} as {viewer}: {errors}"
         visited += 1
     assert visited >= 30

@@ -21,6 +21,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import settled
 from tests.test_access_matrix import ACTORS, NOT_PAGES, ROUTES, world  # noqa: F401
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -168,7 +169,7 @@ def test_every_page_passes_axe_for_every_role(chromium, live_server, world, view
             if tab.url in seen:
                 continue
             seen.add(tab.url)
-            tab.wait_for_load_state("networkidle")
+            settled(tab)
             violations = audit(tab, name)
             audited += 1
             if (name, actor) in SCREENSHOTS:
@@ -207,7 +208,7 @@ def test_every_page_reflows_at_320_px(chromium, live_server, world):  # noqa: F8
             if viewer != actor:
                 continue
             tab.goto(live_server.url + url)
-            tab.wait_for_load_state("networkidle")
+            settled(tab)
             own = tab.evaluate(OWN_CHECKS)
             if own["width"]:
                 culprits = ", ".join(own["culprits"])
@@ -238,7 +239,7 @@ def test_the_dashboard_with_every_chart_passes_axe(chromium, live_server, kaltim
     context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
     tab = context.new_page()
     tab.goto(reverse("reports:dashboard", kwargs={"instansi": "kaltim", "year": 2024}))
-    tab.wait_for_load_state("networkidle")
+    settled(tab)
 
     described = tab.evaluate(
         """() => [...document.querySelectorAll("canvas")].map((c) => {
@@ -262,7 +263,7 @@ def test_an_opened_api_operation_passes_axe(page, live_server):
     "Try it out" shows parameters, example bodies and the request body's field."""
     page.context.add_init_script(script=AXE.read_text())
     page.goto(reverse("api-docs"))
-    page.wait_for_load_state("networkidle")
+    settled(page)
     page.locator(".opblock-patch .opblock-summary-control").first.click()
     page.locator(".try-out__btn").first.click()
     body = page.locator("textarea.body-param__text").first
