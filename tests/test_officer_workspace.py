@@ -711,3 +711,48 @@ def test_the_history_names_people_with_their_position(client, officer_world):
     client.force_login(w.officer)
     page = client.get(detail_url(w.answer)).content.decode()
     assert "Rina Wati (Analis Kebijakan Ahli Muda)" in page
+
+
+# The loop answer_detail.html had before views/criteria.py wrote the levels.
+TEMPLATE_CHOICES = """{% load i18n %}{% for c in criteria %}
+        <li class="criteria-level p-2 mb-1 border rounded" data-level="{{ c.level }}" {% if c.level == selected_level %}aria-current="true"{% endif %}>
+          <div class="form-check">
+            <input class="form-check-input" type="radio" name="level" value="{{ c.level }}" id="level-{{ c.level }}"
+                   aria-describedby="criteria-{{ c.level }}" {% if c.level == selected_level %}checked{% endif %}>
+            <label class="form-check-label fw-semibold" for="level-{{ c.level }}">{% translate "Tingkat" %} {{ c.level }}{% if c.name %} – {{ c.name }}{% endif %}</label>
+          </div>
+          <div class="small" id="criteria-{{ c.level }}">{{ c.text|linebreaksbr }}</div>
+        </li>
+        {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("selected", [None, 1, 3])
+def test_level_choices_are_written_as_the_template_wrote_them(officer_world, language, selected):
+    from django.template import engines
+    from django.utils import translation
+
+    from assessments.views.criteria import level_choices
+
+    levels = [
+        {"level": 1, "name": "Rintisan", "text": 'Belum ada <kebijakan> & "pedoman"\nbaris dua'},
+        {"level": 2, "name": "", "text": "Ada konsep"},
+        {"level": 3, "name": "Terdefinisi", "text": "Ditetapkan\r\ndan 'berlaku'"},
+    ]
+    template = engines["django"].from_string(TEMPLATE_CHOICES)
+    with translation.override(language):
+        expected = template.render({"criteria": levels, "selected_level": selected})
+        assert level_choices(levels, selected) == expected
+
+
+def test_answer_page_offers_each_level_with_its_criterion_and_the_saved_one_chosen(
+    client, officer_world
+):
+    w = officer_world
+    Answer.objects.filter(pk=w.answer.pk).update(proposed_level=2)
+    client.force_login(w.officer)
+    body = text(client.get(reverse("assessments:answer_detail", args=[w.answer.public_id])))
+    assert 'name="level" value="2" id="level-2"' in body
+    assert 'aria-describedby="criteria-2" checked>' in body
+    assert 'aria-describedby="criteria-1" >' in body
+    assert body.count('class="criteria-level ') >= 2

@@ -26,6 +26,7 @@ from assessments.models import (
 )
 from assessments.templatetags.id_format import waktu
 from assessments.views.conversation import decision_of
+from assessments.views.criteria import level_choices
 from assessments.views.history import (
     answer_history,
     complete_history_query,
@@ -128,17 +129,19 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     history = answer_history(answer, HISTORY_BORDER, complete=wants_complete_history(request))
     # Pemdi: evidence per item and a derived level instead of a chosen one.
     item_mode = items.uses_items(framework) and not indicator.is_external
+    levels = [{"level": c.level, "text": c.text, "name": names.get(c.level, "")} for c in criteria]
+    selected_level = _selected_level(form)
     context = {
         "answer": answer,
         "period": period,
         "indicator": indicator,
-        "criteria": [
-            {"level": c.level, "text": c.text, "name": names.get(c.level, "")} for c in criteria
-        ],
+        "criteria": levels,
         "level_criteria": criteria,
         "level_names": names,
         "proposed_level_name": names.get(answer.proposed_level, ""),
-        "selected_level": _selected_level(form),
+        "selected_level": selected_level,
+        # The choices are shown only to who may edit, and not in item mode.
+        "level_choices": level_choices(levels, selected_level) if not item_mode else "",
         "form": form,
         "upload_form": EvidenceUploadForm(),
         "link_form": EvidenceLinkForm(),
