@@ -131,6 +131,7 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
     item_mode = items.uses_items(framework) and not indicator.is_external
     levels = [{"level": c.level, "text": c.text, "name": names.get(c.level, "")} for c in criteria]
     selected_level = _selected_level(form)
+    can_edit = access.can_edit_answer(user, answer) and editable_state and accepts
     context = {
         "answer": answer,
         "period": period,
@@ -140,12 +141,14 @@ def _answer_page(request, answer, *, form=None, conflict=None, error=None, statu
         "level_names": names,
         "proposed_level_name": names.get(answer.proposed_level, ""),
         "selected_level": selected_level,
-        # The choices are shown only to who may edit, and not in item mode.
-        "level_choices": level_choices(levels, selected_level) if not item_mode else "",
+        # Only who may edit chooses a level, and never in item mode.
+        "level_choices": level_choices(levels, selected_level)
+        if can_edit and not item_mode
+        else "",
         "form": form,
         "upload_form": EvidenceUploadForm(),
         "link_form": EvidenceLinkForm(),
-        "can_edit": access.can_edit_answer(user, answer) and editable_state and accepts,
+        "can_edit": can_edit,
         "can_add_evidence": access.can_add_evidence(user, answer) and editable_state and accepts,
         "accepts_answers": accepts,
         "is_locked": not editable_state,
