@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer, AnswerEvent, AnswerState, EventKind, EvidenceFile, Role
+from tests.conftest import settled
 from tests.factories import (
     PASSWORD,
     AnswerFactory,
@@ -207,6 +208,10 @@ def test_bulk_return_is_confirmed_and_an_administrator_reopens(page, screenshot,
     with page.expect_navigation():
         page.locator("form[aria-labelledby=accept-title] button").click()
     assert Answer.objects.get(pk=target.pk).state == AnswerState.VALIDATED
+    # The decision leads on to the next answer: let that page and its requests
+    # finish first, or a late response under the reviewer's session can set
+    # its CSRF cookie again after the login page set the new one.
+    settled(page)
     page.context.clear_cookies()
 
     admin = role_in(period.instansi, Role.ADMINISTRATOR, user__username="admin-prov")
